@@ -1,0 +1,15 @@
+// Which job kinds this process runs and which schedules it keeps. Modules add theirs here.
+import type { App } from "../app.ts";
+import type { Worker } from "./worker.ts";
+
+export function registerJobs(worker: Worker, app: App): Worker {
+  worker.handle("sessions.purge", async () => {
+    const r = await app.db
+      .deleteFrom("sessions")
+      .where("expires_at", "<", app.clock.now())
+      .executeTakeFirst();
+    return { deleted: Number(r.numDeletedRows) };
+  });
+  worker.every("sessions.purge", 60 * 60_000);
+  return worker;
+}

@@ -1,0 +1,14 @@
+// The service navigation: each entry says which roles see it. Modules add their entries here.
+import type { Role } from "../modules/identity/roles.ts";
+
+export type NavItem = { href: string; text: string; roles: readonly Role[] | "all" };
+
+export const NAVIGATION: NavItem[] = [{ href: "/", text: "Home", roles: "all" }];
+
+export function navigationFor(roles: readonly Role[], currentPath: string) {
+  return NAVIGATION.filter((n) => n.roles === "all" || n.roles.some((r) => roles.includes(r))).map((n) => ({
+    href: n.href,
+    text: n.text,
+    active: n.href === "/" ? currentPath === "/" : currentPath.startsWith(n.href),
+  }));
+}
