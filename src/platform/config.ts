@@ -62,7 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === "production" && !c.SESSION_SECRET) {
     throw new ConfigError("SESSION_SECRET", "is required in production (at least 32 random characters)");
   }
-  const dataDir = isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(process.cwd(), c.DATA_DIR);
+  const dataDir =
+    c.DATA_DIR === ":memory:" || isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(process.cwd(), c.DATA_DIR);
   return {
     ...c,
     dataDir,
