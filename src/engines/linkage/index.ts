@@ -1,0 +1,75 @@
+// Record linkage engine (Fellegi–Sunter, in the manner of Splink). Pure: no file or network
+// I/O, no imports from the rest of the application. An app module feeds it rows (from the
+// database or a file) through standardiseRecords / RecordSetBuilder, then calls linkRecords,
+// or the individual steps below.
+
+export {
+  type BlockingCounts,
+  BlockingError,
+  type BlockingRule,
+  countBlockedPairs,
+  defaultBlockingRules,
+  generatePairs,
+  parseBlockingRule,
+  prepareBlocking,
+  type RuleCount,
+  ruleFields,
+} from "./blocking.ts";
+export { cluster, clusterSizeDistribution, UnionFind } from "./cluster.ts";
+export {
+  type Comparison,
+  compareCodes,
+  compareRange,
+  defaultComparisons,
+  kernelFields,
+  LEVELS,
+  NULL_LEVEL,
+} from "./compare.ts";
+export { CsvParser, csvField, parseCsv } from "./csv.ts";
+export { isCalendarDate, type ParsedDate, parseDate } from "./dates.ts";
+export {
+  type ColumnMapping,
+  FIELD_SPECS,
+  type FieldSpec,
+  fieldSpec,
+  MappingError,
+  normaliseHeader,
+  parseMapSpec,
+  type ResolvedColumns,
+  resolveColumns,
+} from "./fields.ts";
+export { NICKNAME_GROUPS } from "./nicknames.ts";
+export { type ComparePool, createComparePool } from "./parallel.ts";
+export {
+  DEFAULT_REVIEW_THRESHOLD,
+  DEFAULT_THRESHOLD,
+  gammaRow,
+  type LinkOptions,
+  type LinkResult,
+  linkRecords,
+  type ProgressEvent,
+} from "./pipeline.ts";
+export { type FieldColumn, type RecordSet, RecordSetBuilder, standardiseRecords } from "./records.ts";
+export { type ReportMeta, renderReport, selectExamplePairs } from "./report.ts";
+export {
+  explainPair,
+  type FieldExplanation,
+  levelWeights,
+  type PairExplanation,
+  priorWeight,
+  probabilityFromWeight,
+  type ScoredPairs,
+  scorePairs,
+  tfAdjustments,
+} from "./score.ts";
+export { jaro, jaroWinkler, levenshtein, osaDistance } from "./similarity.ts";
+export {
+  areNicknames,
+  canonicalGivenName,
+  isValidNhsNumber,
+  nhsCheckDigit,
+  standardiseGivenName,
+  standardisePostcode,
+  standardiseSurname,
+} from "./standardise.ts";
+export { type EmResult, type Model, randomPairs, runEm, seededRandom, train } from "./train.ts";

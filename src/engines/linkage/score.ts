@@ -1,0 +1,167 @@
+// Match weights and probabilities from a trained model, and the explanation of any one pair as
+// a waterfall: prior, then each field's weight (and term-frequency adjustment), summing to the
+// final match weight.
+
+import { NULL_LEVEL } from "./compare.ts";
+import type { RecordSet } from "./records.ts";
+import type { Model } from "./train.ts";
+
+export const log2 = Math.log2;
+
+/** Match weight (bits) of each level: log2(m / u). */
+export function levelWeights(model: Model): number[][] {
+  return model.comparisons.map((c) => c.levels.map((l) => log2(l.m / l.u)));
+}
+
+export function priorWeight(lambda: number): number {
+  return log2(lambda / (1 - lambda));
+}
+
+export function probabilityFromWeight(w: number): number {
+  return 1 / (1 + 2 ** -w);
+}
+
+export function weightFromProbability(p: number): number {
+  return log2(p / (1 - p));
+}
+
+/**
+ * Term-frequency adjustments (bits) per code for each comparison with tf on: a shared common
+ * value ("smith") counts for less than the average exact match, a rare one for more.
+ * Null for comparisons without tf.
+ */
+export function tfAdjustments(model: Model, records: RecordSet, weight = 1): (Float32Array | null)[] {
+  return model.comparisons.map((c) => {
+    if (!c.tf) return null;
+    const col = records.fields[c.fieldIndex]!;
+    const uExact = c.levels[0]!.u;
+    const out = new Float32Array(col.counts.length);
+    const present = Math.max(1, col.present);
+    for (let k = 0; k < out.length; k++) {
+      const tf = Math.max(col.counts[k]!, 1) / present;
+      out[k] = weight * log2(uExact / tf);
+    }
+    return out;
+  });
+}
+
+export interface ScoredPairs {
+  weights: Float32Array;
+  probabilities: Float32Array;
+}
+
+/** Score every pair from its comparison vector. */
+export function scorePairs(
+  model: Model,
+  records: RecordSet,
+  gamma: Uint8Array,
+  pairsI: Int32Array,
+): ScoredPairs {
+  const n = pairsI.length;
+  const F = model.comparisons.length;
+  const W = levelWeights(model);
+  const tf = tfAdjustments(model, records);
+  const codes = model.comparisons.map((c) => records.fields[c.fieldIndex]!.codes);
+  const prior = priorWeight(model.lambda);
+  const weights = new Float32Array(n);
+  const probabilities = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    let w = prior;
+    const base = p * F;
+    for (let f = 0; f < F; f++) {
+      const g = gamma[base + f]!;
+      if (g === NULL_LEVEL) continue;
+      w += W[f]![g]!;
+      if (g === 0) {
+        const t = tf[f];
+        if (t) w += t[codes[f]![pairsI[p]!]!]!;
+      }
+    }
+    weights[p] = w;
+    probabilities[p] = probabilityFromWeight(w);
+  }
+  return { weights, probabilities };
+}
+
+export interface FieldExplanation {
+  field: string;
+  label: string;
+  left: string | null;
+  right: string | null;
+  level: number | null;
+  levelLabel: string;
+  m: number | null;
+  u: number | null;
+  /** log2(m/u), 0 when either value is missing. */
+  weight: number;
+  /** Term-frequency adjustment, 0 when none. */
+  tfAdjustment: number;
+}
+
+export interface PairExplanation {
+  leftId: string;
+  rightId: string;
+  priorWeight: number;
+  fields: FieldExplanation[];
+  matchWeight: number;
+  matchProbability: number;
+}
+
+/** The waterfall for one pair, given its comparison vector (or computing it with `compare`). */
+export function explainPair(
+  model: Model,
+  records: RecordSet,
+  i: number,
+  j: number,
+  gammaRow: ArrayLike<number>,
+  tf: (Float32Array | null)[] = tfAdjustments(model, records),
+): PairExplanation {
+  const prior = priorWeight(model.lambda);
+  let total = prior;
+  const fields = model.comparisons.map((c, f): FieldExplanation => {
+    const col = records.fields[c.fieldIndex]!;
+    const a = col.codes[i]!;
+    const b = col.codes[j]!;
+    const g = gammaRow[f]!;
+    const left = a >= 0 ? col.values[a]! : null;
+    const right = b >= 0 ? col.values[b]! : null;
+    if (g === NULL_LEVEL) {
+      return {
+        field: c.field,
+        label: c.label,
+        left,
+        right,
+        level: null,
+        levelLabel: "missing",
+        m: null,
+        u: null,
+        weight: 0,
+        tfAdjustment: 0,
+      };
+    }
+    const lv = c.levels[g]!;
+    const weight = log2(lv.m / lv.u);
+    const tfAdjustment = g === 0 && tf[f] ? tf[f]![a]! : 0;
+    total += weight + tfAdjustment;
+    return {
+      field: c.field,
+      label: c.label,
+      left,
+      right,
+      level: g,
+      levelLabel: lv.label,
+      m: lv.m,
+      u: lv.u,
+      weight,
+      tfAdjustment,
+    };
+  });
+  return {
+    leftId: records.ids[i]!,
+    rightId: records.ids[j]!,
+    priorWeight: prior,
+    fields,
+    matchWeight: total,
+    matchProbability: probabilityFromWeight(total),
+  };
+}
