@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./db/database.ts";
 import type { DB } from "./db/schema.ts";
 import type { JobQueue } from "./jobs/queue.ts";
+import { AccessService } from "./modules/access/access.service.ts";
 import { IdentityService } from "./modules/identity/identity.service.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { Config } from "./platform/config.ts";
@@ -17,9 +18,10 @@ export type App = {
   logger: Logger;
   jobs: JobQueue;
   identity: IdentityService;
+  access: AccessService;
 };
 
-export function createApp(parts: Omit<App, "db" | "identity">): App {
+export function createApp(parts: Omit<App, "db" | "identity" | "access">): App {
   const db = parts.database.db;
   return {
     ...parts,
@@ -28,5 +30,6 @@ export function createApp(parts: Omit<App, "db" | "identity">): App {
       idleMinutes: parts.config.SESSION_IDLE_MINUTES,
       absoluteHours: parts.config.SESSION_ABSOLUTE_HOURS,
     }),
+    access: new AccessService(db, parts.clock),
   };
 }

@@ -216,6 +216,37 @@ export interface RelationshipsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface BreakGlassTable {
+  id: string;
+  user_id: string;
+  child_id: string;
+  reason: string;
+  granted_at: Timestamp;
+  expires_at: Timestamp;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_outcome: "justified" | "not_justified" | null;
+  review_note: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  occurred_at: DefaultTimestamp;
+  user_id: string | null;
+  agency_id: string | null;
+  action: string;
+  record_type: string | null;
+  record_id: string | null;
+  child_id: string | null;
+  field_groups: string[];
+  reason: string | null;
+  request_id: string | null;
+  ip: string | null;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -235,6 +266,8 @@ export interface DB {
   entities: EntitiesTable;
   links: LinksTable;
   relationships: RelationshipsTable;
+  break_glass: BreakGlassTable;
+  audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -1,10 +1,20 @@
 // Every route and page Lantern serves, module by module. A module adds its routes here.
 import type { App } from "../app.ts";
+import { auditPages } from "../modules/audit/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
+import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { shellPages } from "../web/pages.ts";
 import type { RouteDef } from "./routes.ts";
 import { systemRoutes } from "./system.routes.ts";
 
 export function allRoutes(app: App): RouteDef[] {
-  return [...systemRoutes(app), ...identityRoutes(app), ...identityPages(app), ...shellPages(app)];
+  return [
+    ...systemRoutes(app),
+    ...identityRoutes(app),
+    ...identityPages(app),
+    ...shellPages(app),
+    ...peopleRoutes(app),
+    ...peoplePages(app),
+    ...auditPages(app),
+  ];
 }

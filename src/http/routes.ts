@@ -33,6 +33,19 @@ export type HandlerContext<B, Q, P> = {
   params: P;
 };
 
+/** Record-level rules a route enforces through the access module (used by the generated authorization tests). */
+export type RecordPolicy = "child.read" | "child.write" | "child.breakGlass" | "child.accessLog";
+
+/** Test fixture handed to route examples: ids of records the generated authorization test creates. */
+export type AuthzFixture = { childId: string; breakGlassId: string; email: string; password: string };
+export type RouteExample = {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+};
+
 export type RouteDef<
   B extends ZodType = ZodType,
   Q extends ZodType = ZodType,
@@ -52,6 +65,10 @@ export type RouteDef<
   /** Response body schema for the OpenAPI document (status 200/201). */
   response?: R;
   status?: number;
+  /** The record-level rule this route applies, if any. */
+  recordPolicy?: RecordPolicy;
+  /** How the generated authorization test calls this route (required when the path has parameters). */
+  example?: (f: AuthzFixture) => RouteExample;
   handler: (ctx: HandlerContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;
 };
 

@@ -3,7 +3,15 @@ import type { Role } from "../modules/identity/roles.ts";
 
 export type NavItem = { href: string; text: string; roles: readonly Role[] | "all" };
 
-export const NAVIGATION: NavItem[] = [{ href: "/", text: "Home", roles: "all" }];
+export const NAVIGATION: NavItem[] = [
+  { href: "/", text: "Home", roles: "all" },
+  {
+    href: "/children",
+    text: "Find a child",
+    roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
+  },
+  { href: "/audit", text: "Audit", roles: ["auditor"] },
+];
 
 export function navigationFor(roles: readonly Role[], currentPath: string) {
   return NAVIGATION.filter((n) => n.roles === "all" || n.roles.some((r) => roles.includes(r))).map((n) => ({

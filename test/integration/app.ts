@@ -14,10 +14,17 @@ import { newId } from "../../src/platform/ids.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { freshDatabase } from "./db.ts";
 
-export type TestApp = { app: App; server: FastifyInstance; close(): Promise<void> };
+export type TestApp = {
+  app: App;
+  server: FastifyInstance;
+  dbEnv: Record<string, string>;
+  close(): Promise<void>;
+};
 
-export async function testApp(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const { database, cleanup } = await freshDatabase();
+export async function testApp(
+  opts: { clock?: Clock; env?: Record<string, string>; onDisk?: boolean } = {},
+): Promise<TestApp> {
+  const { database, cleanup, env: dbEnv } = await freshDatabase({ onDisk: opts.onDisk });
   await migrate(database.db);
   const config = loadConfig({ DATA_DIR: ":memory:", LOG_LEVEL: "silent", ...opts.env });
   const clock = opts.clock ?? systemClock;
@@ -32,6 +39,7 @@ export async function testApp(opts: { clock?: Clock; env?: Record<string, string
   return {
     app,
     server,
+    dbEnv,
     async close() {
       await server.close();
       await cleanup();

@@ -35,6 +35,7 @@ export function identityPages(app: App): RouteDef[] {
       kind: "page",
       summary: "Sign in",
       access: PUBLIC,
+      example: (f) => ({ form: { email: f.email, password: f.password } }),
       handler: async ({ req, reply }) => {
         const form = (req.body ?? {}) as Record<string, string>;
         const next = safeNext(form.next);

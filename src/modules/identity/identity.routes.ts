@@ -25,6 +25,7 @@ export function identityRoutes(app: App): RouteDef[] {
       body: signInSchema,
       response: z.object({ ok: z.literal(true) }),
       status: 201,
+      example: (f) => ({ body: { email: f.email, password: f.password } }),
       handler: async ({ body, req, reply }) => {
         const { token } = await app.identity.signIn(body.email, body.password, {
           ip: req.ip,

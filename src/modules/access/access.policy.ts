@@ -1,0 +1,165 @@
+// The access policy: one pure function answers "may this user do this to this child's record, and
+// which field groups may they see?" from their roles, agency, relationship to the child, the
+// record's owning agency and each field group's sensitivity. Deny by default.
+// Everything here is data + pure functions, so it can be listed, explained and property-tested.
+import type { AgencyKind, RelationshipKind } from "../../db/schema.ts";
+import { type Role, SAFEGUARDING_ROLES } from "../identity/roles.ts";
+
+export const FIELD_GROUPS = [
+  "identity",
+  "contact",
+  "placement",
+  "education",
+  "health",
+  "police_intelligence",
+  "narrative",
+] as const;
+export type FieldGroup = (typeof FIELD_GROUPS)[number];
+
+export const FIELD_GROUP_LABELS: Record<FieldGroup, string> = {
+  identity: "Identity",
+  contact: "Contact and address",
+  placement: "Placement address (looked-after children)",
+  education: "Education",
+  health: "Health, including sexual health",
+  police_intelligence: "Police intelligence",
+  narrative: "Narrative and the child's voice",
+};
+
+/** Which field groups a worker with a legitimate relationship sees, by the kind of agency they work for. */
+export const GROUPS_BY_AGENCY: Record<AgencyKind, readonly FieldGroup[]> = {
+  police: ["identity", "contact", "placement", "education", "police_intelligence", "narrative"],
+  social_care: ["identity", "contact", "placement", "education", "narrative"],
+  council: ["identity", "contact", "placement", "education", "narrative"],
+  partnership: ["identity", "contact", "education", "narrative"],
+  health: ["identity", "contact", "education", "health", "narrative"],
+  school: ["identity", "contact", "education", "narrative"],
+  youth_justice: ["identity", "contact", "education", "narrative"],
+  voluntary: ["identity", "contact", "narrative"],
+};
+
+/** Roles that may hold a legitimate relationship and read a child's record through it. */
+export const RECORD_ROLES: readonly Role[] = SAFEGUARDING_ROLES;
+
+export type Subject = { userId: string; agencyId: string; agencyKind: AgencyKind; roles: readonly Role[] };
+export type ChildAccessContext = {
+  owningAgencyId: string;
+  /** The subject's active relationships to this child (ended ones excluded by the caller). */
+  relationships: readonly RelationshipKind[];
+  /** An unexpired break-glass grant. */
+  breakGlass: boolean;
+};
+
+export type Basis = "relationship" | "break_glass" | "agency_oversight" | "signpost" | "none";
+export type ChildDecision = {
+  /** May see the record's content (field groups below). */
+  read: boolean;
+  /** May change the core record (only the owning agency's allocated worker). */
+  write: boolean;
+  /** May add entries (notes, episodes, contributions) owned by their own agency. */
+  addEntries: boolean;
+  /** May learn the child is known and whom to contact (search and signpost). */
+  signpost: boolean;
+  /** May use break-glass to get time-limited access. */
+  breakGlass: boolean;
+  fieldGroups: FieldGroup[];
+  basis: Basis;
+  why: string;
+  /** The subject's active relationships to the child. */
+  relationships: readonly RelationshipKind[];
+  /** May see who has looked at this record (the allocated worker; auditors are allowed by role). */
+  accessLog: boolean;
+};
+
+const has = (s: Subject, roles: readonly Role[]) => s.roles.some((r) => roles.includes(r));
+
+export function decideChildAccess(s: Subject, c: ChildAccessContext): ChildDecision {
+  const safeguarding = has(s, SAFEGUARDING_ROLES);
+  const base: ChildDecision = {
+    read: false,
+    write: false,
+    addEntries: false,
+    signpost: safeguarding,
+    breakGlass: safeguarding,
+    fieldGroups: [],
+    basis: safeguarding ? "signpost" : "none",
+    relationships: c.relationships,
+    accessLog: s.roles.includes("auditor"),
+    why: safeguarding
+      ? "No legitimate relationship: you can see that the child is known and whom to contact."
+      : "Your role does not give access to children's records.",
+  };
+  if (!has(s, RECORD_ROLES)) return base;
+  const groups = [...GROUPS_BY_AGENCY[s.agencyKind]];
+  const ownAgency = s.agencyId === c.owningAgencyId;
+  if (c.relationships.length > 0) {
+    return {
+      ...base,
+      read: true,
+      write: ownAgency && c.relationships.includes("allocated_worker"),
+      addEntries: true,
+      fieldGroups: groups,
+      basis: "relationship",
+      accessLog: base.accessLog || c.relationships.includes("allocated_worker"),
+      why: `Legitimate relationship: ${c.relationships.join(", ").replaceAll("_", " ")}.`,
+    };
+  }
+  if (c.breakGlass) {
+    return {
+      ...base,
+      read: true,
+      addEntries: true,
+      fieldGroups: groups,
+      basis: "break_glass",
+      why: "Break-glass access: time-limited, and reviewed by an auditor.",
+    };
+  }
+  if (ownAgency && s.roles.includes("manager")) {
+    return {
+      ...base,
+      read: true,
+      fieldGroups: groups,
+      basis: "agency_oversight",
+      why: "Manager oversight of your own agency's records.",
+    };
+  }
+  return base;
+}
+
+/** Which columns of the children table belong to which field group. Unlisted columns are never shown. */
+export const CHILD_COLUMNS: Record<FieldGroup, readonly string[]> = {
+  identity: [
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "nhs_number",
+    "upn",
+    "first_language",
+    "send_status",
+    "disability",
+    "looked_after",
+    "out_of_area",
+  ],
+  contact: ["home_address", "home_postcode"],
+  placement: ["placement_address", "placement_postcode", "placing_authority", "placement_type"],
+  education: ["school_agency_id"],
+  health: [],
+  police_intelligence: [],
+  narrative: [],
+};
+
+/** Keeps only the fields the decision allows (plus the record's id, reference, owner and version). */
+export function redactChild<T extends Record<string, unknown>>(
+  row: T,
+  groups: readonly FieldGroup[],
+): Partial<T> {
+  const keep = new Set(["id", "reference", "owning_agency_id", "version", "created_at", "updated_at"]);
+  for (const g of groups) for (const col of CHILD_COLUMNS[g]) keep.add(col);
+  return Object.fromEntries(Object.entries(row).filter(([k]) => keep.has(k))) as Partial<T>;
+}
+
+export const BREAK_GLASS_HOURS = 4;

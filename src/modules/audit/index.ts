@@ -1,0 +1,2 @@
+export { auditPages } from "./audit.pages.ts";
+export { type Actor, audit, auditFor, verifyAuditChain } from "./audit.service.ts";

@@ -1,0 +1,2 @@
+export { peoplePages } from "./people.pages.ts";
+export { peopleRoutes } from "./people.routes.ts";

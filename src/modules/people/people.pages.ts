@@ -1,0 +1,203 @@
+// Children pages: search and signpost, the child record (redacted by access), break-glass.
+import type { App } from "../../app.ts";
+import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
+import { Forbidden, Invalid, Unauthenticated } from "../../platform/errors.ts";
+import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
+import { actorOf } from "../access/access.service.ts";
+import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { childIdParams, searchQuery } from "./people.schema.ts";
+
+const safeguarding = rolesOnly(...SAFEGUARDING_ROLES);
+
+const SEX: Record<string, string> = { female: "Female", male: "Male", other: "Other", unknown: "Not known" };
+const SEND: Record<string, string> = {
+  none: "None",
+  sen_support: "SEN support",
+  ehcp: "Education, health and care plan",
+  unknown: "Not known",
+};
+const yesNo = (v: unknown) => (v === true ? "Yes" : v === false ? "No" : "Not known");
+
+export function peoplePages(app: App): RouteDef[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/children",
+      kind: "page",
+      summary: "Find a child (search and signpost)",
+      access: safeguarding,
+      handler: async ({ req, reply, user }) => {
+        const raw = req.query as Record<string, string>;
+        const searched = ["name", "dateOfBirth", "nhsNumber", "school"].some((k) => raw[k]);
+        if (!searched) return reply.page("people/views/search.njk", { q: {} });
+        const parsed = searchQuery.safeParse(
+          Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "")),
+        );
+        if (!parsed.success) {
+          const errors = parsed.error.issues.map((i) => ({
+            text: `${i.message}`,
+            href: `#${String(i.path[0])}`,
+          }));
+          return reply.page(
+            "people/views/search.njk",
+            {
+              q: raw,
+              errors,
+              byField: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])),
+            },
+            400,
+          );
+        }
+        const results = await app.access.search(user!, actorOf(user!, req), parsed.data);
+        return reply.page("people/views/search.njk", { q: raw, results, searched: true });
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/children/:id",
+      kind: "page",
+      summary: "A child's record, or the signpost when you have no access",
+      access: safeguarding,
+      params: childIdParams,
+      recordPolicy: "child.read",
+      example: (f) => ({ params: { id: f.childId } }),
+      handler: async ({ req, reply, user, params }) => {
+        const r = await app.access.openChild(user!, actorOf(user!, req), params.id);
+        reply.header("x-lantern-field-groups", r.decision.fieldGroups.join(","));
+        if (!r.child)
+          return reply.page("people/views/signpost.njk", {
+            signpost: r.signpost,
+            decision: r.decision,
+            title: "Child known to the partnership",
+          });
+        const c = r.child;
+        const school = c.school_agency_id
+          ? (
+              await app.db
+                .selectFrom("agencies")
+                .select("name")
+                .where("id", "=", c.school_agency_id)
+                .executeTakeFirst()
+            )?.name
+          : null;
+        const shown = new Set(r.decision.fieldGroups);
+        const sections = FIELD_GROUPS.filter((g) =>
+          ["identity", "contact", "placement", "education"].includes(g),
+        ).map((g) => ({
+          group: g,
+          label: FIELD_GROUP_LABELS[g],
+          shown: shown.has(g),
+          rows:
+            g === "identity"
+              ? [
+                  ["Name", [c.given_name, c.family_name].filter(Boolean).join(" ") || "Not known"],
+                  ["Other names", c.other_names || "None recorded"],
+                  ["Date of birth", c.date_of_birth ?? "Not known"],
+                  ["Sex", SEX[c.sex ?? "unknown"]],
+                  ["Ethnicity", c.ethnicity ?? "Not recorded"],
+                  ["NHS number", c.nhs_number ?? "Not recorded"],
+                  ["Unique pupil number", c.upn ?? "Not recorded"],
+                  ["First language", c.first_language ?? "Not recorded"],
+                  ["Special educational needs", SEND[c.send_status ?? "unknown"]],
+                  ["Disability", yesNo(c.disability)],
+                  ["Looked after", yesNo(c.looked_after)],
+                ]
+              : g === "contact"
+                ? [
+                    [
+                      "Home address",
+                      [c.home_address, c.home_postcode].filter(Boolean).join(", ") || "Not recorded",
+                    ],
+                  ]
+                : g === "placement"
+                  ? c.looked_after
+                    ? [
+                        ["Placement", c.placement_type ?? "Not recorded"],
+                        ["Placing authority", c.placing_authority ?? "Not recorded"],
+                        [
+                          "Placement address",
+                          [c.placement_address, c.placement_postcode].filter(Boolean).join(", ") ||
+                            "Not recorded",
+                        ],
+                        ["Placed out of area", yesNo(c.out_of_area)],
+                      ]
+                    : [["Placement", "Not looked after"]]
+                  : [["School", school ?? "Not recorded"]],
+        }));
+        const canSeeLog = user!.roles.includes("auditor") || r.decision.basis === "relationship";
+        return reply.page("people/views/record.njk", {
+          child: c,
+          decision: r.decision,
+          sections,
+          canSeeLog,
+          title: [c.given_name, c.family_name].filter(Boolean).join(" ") || c.reference,
+        });
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/children/:id/break-glass",
+      kind: "page",
+      summary: "Ask for break-glass access to a child's record",
+      access: safeguarding,
+      params: childIdParams,
+      recordPolicy: "child.breakGlass",
+      example: (f) => ({ params: { id: f.childId } }),
+      handler: async ({ reply, user, params }) => {
+        const d = await app.access.decide(user!, params.id);
+        if (d.read) return reply.redirect(`/children/${params.id}`);
+        if (!d.breakGlass) throw new Forbidden("Your role cannot use break-glass access.");
+        return reply.page("people/views/break-glass.njk", {
+          childId: params.id,
+          values: {},
+          title: "Break-glass access",
+        });
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/children/:id/break-glass",
+      kind: "page",
+      summary: "Use break-glass access",
+      access: safeguarding,
+      params: childIdParams,
+      recordPolicy: "child.breakGlass",
+      example: (f) => ({
+        params: { id: f.childId },
+        form: { reason: "Child found at 2am, need placement details", password: f.password },
+      }),
+      handler: async ({ req, reply, user, params }) => {
+        const form = (req.body ?? {}) as Record<string, string>;
+        try {
+          await app.access.breakGlass(
+            user!,
+            actorOf(user!, req),
+            params.id,
+            form.reason ?? "",
+            form.password ?? "",
+          );
+          return reply.redirect(`/children/${params.id}?glass=1`, 303);
+        } catch (e) {
+          const fields =
+            e instanceof Invalid
+              ? e.fields
+              : e instanceof Unauthenticated
+                ? [{ field: "password", message: e.message }]
+                : null;
+          if (!fields) throw e;
+          return reply.page(
+            "people/views/break-glass.njk",
+            {
+              childId: params.id,
+              values: { reason: form.reason },
+              errors: fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
+              byField: Object.fromEntries(fields.map((f) => [f.field, f.message])),
+              title: "Break-glass access",
+            },
+            400,
+          );
+        }
+      },
+    }),
+  ];
+}

@@ -1,0 +1,119 @@
+// Children API: search and signpost, open a record (redacted to the caller's field groups), update
+// the core record with optimistic concurrency, break-glass.
+import { z } from "zod";
+import type { App } from "../../app.ts";
+import { requireIfMatch, setEtag } from "../../http/etag.ts";
+import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
+import { actorOf } from "../access/access.service.ts";
+import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import {
+  breakGlassSchema,
+  childIdParams,
+  childRecordSchema,
+  childUpdateSchema,
+  searchQuery,
+  signpostSchema,
+} from "./people.schema.ts";
+
+const safeguarding = rolesOnly(...SAFEGUARDING_ROLES);
+
+export function peopleRoutes(app: App): RouteDef[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/children",
+      kind: "api",
+      summary: "Search for a child (name, fuzzy; date of birth; NHS number; school): signpost results only",
+      tags: ["children"],
+      access: safeguarding,
+      query: searchQuery,
+      response: z.object({ results: z.array(signpostSchema) }),
+      example: () => ({ query: { name: "Test" } }),
+      handler: async ({ req, user, query }) => ({
+        results: await app.access.search(user!, actorOf(user!, req), query),
+      }),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/children/:id",
+      kind: "api",
+      summary: "A child's record: only the field groups your access allows (or the signpost), audited",
+      tags: ["children"],
+      access: safeguarding,
+      params: childIdParams,
+      response: childRecordSchema,
+      recordPolicy: "child.read",
+      example: (f) => ({ params: { id: f.childId } }),
+      handler: async ({ req, reply, user, params }) => {
+        const r = await app.access.openChild(user!, actorOf(user!, req), params.id);
+        reply.header("x-lantern-field-groups", r.decision.fieldGroups.join(","));
+        setEtag(reply, r.child?.version);
+        return {
+          access: {
+            basis: r.decision.basis,
+            why: r.decision.why,
+            fieldGroups: r.decision.fieldGroups,
+            canEdit: r.decision.write,
+          },
+          child: r.child,
+          signpost: r.signpost ? { reference: r.signpost.reference, agencies: r.signpost.agencies } : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/api/v1/children/:id",
+      kind: "api",
+      summary: "Change a child's core record (owning agency's allocated worker; If-Match required)",
+      tags: ["children"],
+      access: safeguarding,
+      params: childIdParams,
+      body: childUpdateSchema,
+      recordPolicy: "child.write",
+      example: (f) => ({
+        params: { id: f.childId },
+        body: { first_language: "English" },
+        headers: { "if-match": 'W/"v1"' },
+      }),
+      handler: async ({ req, reply, user, params, body }) => {
+        const child = await app.access.updateChild(
+          user!,
+          actorOf(user!, req),
+          params.id,
+          () => requireIfMatch(req),
+          body,
+        );
+        setEtag(reply, child.version);
+        return { child };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/children/:id/break-glass",
+      kind: "api",
+      summary:
+        "Break-glass: time-limited access to one child, with a reason and your password; reviewed by an auditor",
+      tags: ["children"],
+      access: safeguarding,
+      params: childIdParams,
+      body: breakGlassSchema,
+      status: 201,
+      recordPolicy: "child.breakGlass",
+      example: (f) => ({
+        params: { id: f.childId },
+        body: { reason: "Child found at 2am, need placement details", password: f.password },
+      }),
+      response: z.object({ id: z.uuid(), expiresAt: z.string() }),
+      handler: async ({ req, user, params, body }) => {
+        const r = await app.access.breakGlass(
+          user!,
+          actorOf(user!, req),
+          params.id,
+          body.reason,
+          body.password,
+        );
+        return { id: r.id, expiresAt: r.expiresAt.toISOString() };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,244 @@
+// The generated authorization test: every declared route and page × every role × own/other agency
+// × with/without a legitimate relationship, against the real server and database. The expected
+// outcome comes from the route's declared access and record policy, evaluated by the access
+// module's pure policy; the actual outcome from the HTTP response (status and field groups shown).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgencyKind } from "../../src/db/schema.ts";
+import { allRoutes } from "../../src/http/all-routes.ts";
+import { allows, type RouteDef, type SessionUser } from "../../src/http/routes.ts";
+import { decideChildAccess } from "../../src/modules/access/access.policy.ts";
+import { ROLES, type Role } from "../../src/modules/identity/roles.ts";
+import { newId } from "../../src/platform/ids.ts";
+import { Client, makeAgency, makeUser, TEST_PASSWORD, type TestApp, testApp } from "./app.ts";
+
+let t: TestApp;
+let routes: RouteDef[];
+beforeAll(async () => {
+  t = await testApp();
+  routes = allRoutes(t.app);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+type Outcome = "ok" | "denied" | "refused";
+const outcomeOf = (status: number, location?: string): Outcome => {
+  if (status === 401 || status === 403) return "denied";
+  if (status >= 300 && status < 400) return location?.startsWith("/sign-in?next=") ? "denied" : "ok";
+  if (status === 400 || status === 409) return "refused";
+  if (status >= 200 && status < 300) return "ok";
+  return "refused";
+};
+
+// Routes that change the session (sign in, sign out) run last for each subject, each with a fresh
+// sign-in; other state-changing routes run after the reads.
+const changesSession = (r: RouteDef) =>
+  r.url === "/sign-in" || r.url === "/sign-out" || r.url === "/api/v1/session";
+const order = (r: RouteDef) =>
+  changesSession(r) && r.method !== "GET"
+    ? 3
+    : r.method === "GET"
+      ? 0
+      : r.recordPolicy === "child.breakGlass"
+        ? 2
+        : 1;
+
+async function makeChild(ownerAgencyId: string) {
+  const id = newId();
+  await t.app.db
+    .insertInto("children")
+    .values({
+      id,
+      reference: `CH-T${id.slice(0, 6)}`,
+      owning_agency_id: ownerAgencyId,
+      given_name: "Test",
+      family_name: `Child${id.slice(0, 4)}`,
+      date_of_birth: "2011-04-23",
+      sex: "male",
+      send_status: "ehcp",
+      looked_after: true,
+      placement_address: "1 Secret Close",
+      home_address: "2 Home Street",
+    })
+    .execute();
+  return id;
+}
+
+describe("generated authorization test", () => {
+  it("every route has a declared policy and a way to call it", () => {
+    for (const r of routes) {
+      expect(r.access, `${r.method} ${r.url} has no access policy`).toBeDefined();
+      if (r.url.includes(":"))
+        expect(
+          r.example,
+          `${r.method} ${r.url} has path parameters but no example for the authorization test`,
+        ).toBeDefined();
+      if (r.url.includes("/children/:id"))
+        expect(
+          r.recordPolicy ?? null,
+          `${r.method} ${r.url} reaches a child's record without a record policy`,
+        ).not.toBeNull();
+    }
+  });
+
+  it("allows and denies exactly as declared, for every role × agency × relationship", async () => {
+    const own = await makeAgency(t.app, "social_care", "Own Children's Services");
+    const others: Record<string, { id: string }> = {};
+    for (const k of ["police", "school", "health"] as AgencyKind[])
+      others[k] = await makeAgency(t.app, k, `Other ${k}`);
+    const reviewer = await makeUser(t.app, { roles: ["practitioner"], agencyId: own.id });
+    const sorted = [...routes].sort((a, b) => order(a) - order(b));
+    let checked = 0;
+    const unexpected: string[] = [];
+
+    const agencies: [string, string, AgencyKind][] = [
+      ["own", own.id, "social_care"],
+      ...Object.entries(others).map(
+        ([k, v]) => [`other ${k}`, v.id, k as AgencyKind] as [string, string, AgencyKind],
+      ),
+    ];
+    for (const role of ROLES as readonly Role[]) {
+      for (const [agencyLabel, agencyId, agencyKind] of agencies) {
+        for (const related of [false, true]) {
+          const u = await makeUser(t.app, { roles: [role], agencyId });
+          const childId = await makeChild(own.id);
+          if (related) {
+            await t.app.db
+              .insertInto("relationships")
+              .values({
+                id: newId(),
+                user_id: u.id,
+                child_id: childId,
+                kind: "allocated_worker",
+                reason: "allocated for the test",
+              })
+              .execute();
+          }
+          const breakGlassId = newId();
+          await t.app.db
+            .insertInto("break_glass")
+            .values({
+              id: breakGlassId,
+              user_id: reviewer.id,
+              child_id: childId,
+              reason: "earlier break-glass by someone else",
+              granted_at: new Date(),
+              expires_at: new Date(),
+            })
+            .execute();
+          const c = new Client(t.server);
+          expect((await c.signIn(u.email)).statusCode).toBe(303);
+          const session: SessionUser = {
+            id: u.id,
+            email: u.email,
+            displayName: "",
+            agencyId,
+            agencyName: "",
+            agencyKind,
+            roles: [role],
+            sessionId: "",
+          };
+          const fixture = { childId, breakGlassId, email: u.email, password: TEST_PASSWORD };
+          for (const r of sorted) {
+            if (order(r) === 3) {
+              await c.signIn(u.email);
+              if (r.url === "/sign-in" && r.method === "POST") {
+                delete c.cookies.lantern_session;
+                await c.get("/sign-in");
+              }
+            }
+            // Break-glass changes access, so each break-glass route gets its own child.
+            if (r.recordPolicy === "child.breakGlass" && r.method !== "GET") {
+              fixture.childId = await makeChild(own.id);
+              if (related) {
+                await t.app.db
+                  .insertInto("relationships")
+                  .values({
+                    id: newId(),
+                    user_id: u.id,
+                    child_id: fixture.childId,
+                    kind: "allocated_worker",
+                    reason: "allocated for the test",
+                  })
+                  .execute();
+              }
+            }
+            const decision = decideChildAccess(
+              { userId: u.id, agencyId, agencyKind, roles: [role] },
+              {
+                owningAgencyId: own.id,
+                relationships: related ? ["allocated_worker"] : [],
+                breakGlass: false,
+              },
+            );
+            let expected: Outcome = "ok";
+            let expectedGroups: string[] | undefined;
+            if (!allows(r.access, session)) expected = "denied";
+            else if (r.recordPolicy === "child.read")
+              expectedGroups = decision.read ? decision.fieldGroups : [];
+            else if (r.recordPolicy === "child.write") expected = decision.write ? "ok" : "denied";
+            else if (r.recordPolicy === "child.accessLog") expected = decision.accessLog ? "ok" : "denied";
+            else if (r.recordPolicy === "child.breakGlass")
+              expected = !decision.breakGlass
+                ? "denied"
+                : decision.read
+                  ? r.method === "GET"
+                    ? "ok"
+                    : "refused"
+                  : "ok";
+
+            const ex = r.example?.(fixture) ?? {};
+            const url =
+              r.url.replace(/:([A-Za-z_]+)/g, (_m, k: string) => ex.params?.[k] ?? "") +
+              (ex.query ? `?${new URLSearchParams(ex.query).toString()}` : "");
+            const res =
+              r.method === "GET"
+                ? await c.get(url)
+                : ex.form || r.kind === "page"
+                  ? await c.form(url, ex.form ?? {})
+                  : await c.api(r.method, url, ex.body ?? {}, ex.headers);
+            const actual = outcomeOf(res.statusCode, res.headers.location as string | undefined);
+            checked++;
+            const label = `${r.method} ${r.url} as ${role} (${agencyLabel}, ${related ? "allocated worker" : "no relationship"})`;
+            if (actual !== expected)
+              unexpected.push(
+                `${label}: expected ${expected}, got ${res.statusCode} ${res.headers.location ?? ""}`,
+              );
+            if (expectedGroups && actual === "ok") {
+              const shown = String(res.headers["x-lantern-field-groups"] ?? "");
+              const got = shown ? shown.split(",").sort() : [];
+              if (got.join(",") !== [...expectedGroups].sort().join(",")) {
+                unexpected.push(`${label}: field groups expected [${expectedGroups}], got [${got}]`);
+              }
+            }
+          }
+        }
+      }
+    }
+    // Anonymous visitors: everything but public routes is denied.
+    const anon = new Client(t.server);
+    await anon.get("/sign-in");
+    for (const r of routes) {
+      const ex =
+        r.example?.({
+          childId: newId(),
+          breakGlassId: newId(),
+          email: "nobody@test.example",
+          password: "x",
+        }) ?? {};
+      const url = r.url.replace(/:([A-Za-z_]+)/g, (_m, k: string) => ex.params?.[k] ?? "");
+      const res = r.method === "GET" ? await anon.get(url) : await anon.api(r.method, url, ex.body ?? {});
+      checked++;
+      if (
+        r.access.kind !== "public" &&
+        outcomeOf(res.statusCode, res.headers.location as string | undefined) !== "denied"
+      ) {
+        unexpected.push(`${r.method} ${r.url} anonymous: expected denied, got ${res.statusCode}`);
+      }
+    }
+    console.log(
+      `authorization: ${checked} combinations checked over ${routes.length} routes, ${unexpected.length} unexpected`,
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
