@@ -86,18 +86,18 @@ export interface ChildrenTable {
   family_name: string | null;
   other_names: string | null;
   date_of_birth: string | null;
-  sex: Sex;
+  sex: Generated<Sex>;
   gender_identity: string | null;
   ethnicity: string | null;
   nhs_number: string | null;
   upn: string | null;
   first_language: string | null;
-  send_status: SendStatus;
+  send_status: Generated<SendStatus>;
   disability: boolean | null;
-  looked_after: boolean;
+  looked_after: Generated<boolean>;
   placing_authority: string | null;
   placement_type: string | null;
-  out_of_area: boolean;
+  out_of_area: Generated<boolean>;
   school_agency_id: string | null;
   home_address: string | null;
   home_postcode: string | null;
@@ -111,7 +111,7 @@ export interface ChildrenTable {
 export interface ReferralsTable {
   id: string;
   reference: string;
-  kind: "child" | "unknown_child" | "intelligence";
+  kind: Generated<"child" | "unknown_child" | "intelligence">;
   child_id: string | null;
   unknown_child_description: string | null;
   referrer_user_id: string | null;
@@ -119,11 +119,11 @@ export interface ReferralsTable {
   received_at: Timestamp;
   concern_types: string[];
   urgency: "immediate" | "high" | "medium" | "low";
-  indicators: string[];
+  indicators: Generated<string[]>;
   what_happened: string;
   child_voice: string | null;
   child_wishes: string | null;
-  status: "awaiting_screening" | "in_screening" | "decided" | "withdrawn";
+  status: Generated<"awaiting_screening" | "in_screening" | "decided" | "withdrawn">;
   screening_due_at: Timestamp | null;
   decision: "no_further_action" | "single_agency" | "strategy_discussion" | "mace" | "nrm_referral" | null;
   decision_rationale: string | null;
@@ -139,7 +139,7 @@ export interface MissingEpisodesTable {
   id: string;
   child_id: string;
   reported_by_agency_id: string;
-  kind: "missing" | "absent";
+  kind: Generated<"missing" | "absent">;
   missing_from: string | null;
   started_at: Timestamp;
   reported_at: Timestamp | null;
@@ -148,7 +148,7 @@ export interface MissingEpisodesTable {
   found_with: string | null;
   risk: "high" | "medium" | "low" | null;
   police_reference: string | null;
-  rhi_status: "not_due" | "due" | "offered" | "completed" | "declined" | "not_completed";
+  rhi_status: Generated<"not_due" | "due" | "offered" | "completed" | "declined" | "not_completed">;
   rhi_offered_at: Timestamp | null;
   rhi_completed_at: Timestamp | null;
   version: Generated<number>;
@@ -161,13 +161,13 @@ export interface PersonsOfConcernTable {
   owning_agency_id: string;
   given_name: string | null;
   family_name: string | null;
-  aliases: string[];
+  aliases: Generated<string[]>;
   date_of_birth: string | null;
   estimated_age: number | null;
-  sex: Sex;
+  sex: Generated<Sex>;
   ethnicity: string | null;
   description: string | null;
-  registered_sex_offender: boolean;
+  registered_sex_offender: Generated<boolean>;
   version: Generated<number>;
   created_at: DefaultTimestamp;
 }
@@ -177,7 +177,7 @@ export interface EntitiesTable {
   kind: "location" | "vehicle" | "phone" | "online_account" | "organisation";
   label: string;
   subtype: string | null;
-  attributes: Json;
+  attributes: Generated<Json>;
   owning_agency_id: string;
   created_at: DefaultTimestamp;
 }
@@ -195,7 +195,7 @@ export interface LinksTable {
   source_agency_id: string;
   provenance: string | null;
   grading: string | null;
-  derived: boolean;
+  derived: Generated<boolean>;
   created_at: DefaultTimestamp;
 }
 
