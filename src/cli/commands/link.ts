@@ -294,10 +294,18 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
   progress.start("write", 1, "");
   let matched = 0;
   let reviewCount = 0;
+  let conflicted = 0;
+  const bands = new Uint8Array(pairsI.length); // 0 none, 1 review, 2 match
   for (let p = 0; p < pairsI.length; p++) {
-    const pr = scores.probabilities[p]!;
-    if (pr >= threshold) matched++;
-    else if (pr >= review) reviewCount++;
+    const band = engine.decide(scores, p, threshold, review);
+    if (band === "match") {
+      matched++;
+      bands[p] = 2;
+    } else if (band === "review") {
+      reviewCount++;
+      bands[p] = 1;
+      if (scores.flags[p] !== 0 && scores.probabilities[p]! >= threshold) conflicted++;
+    }
   }
   if (mode === "dedupe") {
     await writeLines(opts.out, "record_id,cluster_id", (emit) => {
@@ -307,18 +315,21 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
   } else {
     await writeLines(opts.out, "left_id,right_id,match_probability", (emit) => {
       for (let p = 0; p < pairsI.length; p++) {
-        const pr = scores.probabilities[p]!;
-        if (pr >= threshold) emit(`${field(ids[pairsI[p]!]!)},${field(ids[pairsJ[p]!]!)},${fmt(pr)}`);
+        if (bands[p] === 2) {
+          emit(`${field(ids[pairsI[p]!]!)},${field(ids[pairsJ[p]!]!)},${fmt(scores.probabilities[p]!)}`);
+        }
       }
     });
   }
   if (opts.pairs) {
-    await writeLines(opts.pairs, "left_id,right_id,match_probability,match_weight,band", (emit) => {
+    await writeLines(opts.pairs, "left_id,right_id,match_probability,match_weight,band,reason", (emit) => {
       for (let p = 0; p < pairsI.length; p++) {
-        const pr = scores.probabilities[p]!;
-        if (pr < review) continue;
+        if (bands[p] === 0) continue;
+        const reason = scores.flags[p]
+          ? engine.conflictReasons(result.model, scores.flags[p]!).join("; ")
+          : "";
         emit(
-          `${field(ids[pairsI[p]!]!)},${field(ids[pairsJ[p]!]!)},${fmt(pr)},${scores.weights[p]!.toFixed(3)},${pr >= threshold ? "match" : "review"}`,
+          `${field(ids[pairsI[p]!]!)},${field(ids[pairsJ[p]!]!)},${fmt(scores.probabilities[p]!)},${scores.weights[p]!.toFixed(3)},${bands[p] === 2 ? "match" : "review"},${field(reason)}`,
         );
       }
     });
@@ -359,7 +370,7 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
     `  lambda (prior)     ${result.model.lambda.toExponential(3)}`,
     `  threshold          ${threshold}  review band [${review}, ${threshold})`,
     `  pairs ≥ threshold  ${n(matched)}`,
-    `  pairs for review   ${n(reviewCount)}`,
+    `  pairs for review   ${n(reviewCount)}${conflicted ? ` (${n(conflicted)} above the threshold but with a conflict: ${result.model.conflicts.map((c) => c.reason).join(", ")})` : ""}`,
     `  clusters           ${n(clusters)} (${n(multi)} with more than one record)`,
     `  time               ${((performance.now() - started) / 1000).toFixed(1)} s (${Object.entries(
       result.timings,

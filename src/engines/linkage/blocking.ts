@@ -97,22 +97,40 @@ export function ruleKeys(records: RecordSet, rule: BlockingRule): Int32Array {
       keys = k;
       continue;
     }
-    const combined = new Map<number, number>();
-    const SHIFT = 67_108_864; // 2^26: both codes stay below it for any realistic input
-    for (let r = 0; r < k.length; r++) {
+    // Intern (previous key, this part) pairs with an open-addressing table on typed arrays:
+    // several times faster than a Map for a million records.
+    const n = k.length;
+    let cap = 1024;
+    while (cap < n * 2) cap *= 2;
+    const mask = cap - 1;
+    const ka = new Int32Array(cap).fill(-1);
+    const kb = new Int32Array(cap);
+    const kv = new Int32Array(cap);
+    let next = 0;
+    for (let r = 0; r < n; r++) {
       const a = keys[r]!;
       const b = k[r]!;
       if (a < 0 || b < 0) {
         keys[r] = -1;
         continue;
       }
-      const composite = a * SHIFT + b;
-      let c = combined.get(composite);
-      if (c === undefined) {
-        c = combined.size;
-        combined.set(composite, c);
+      let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+      h = (h ^ (h >>> 15)) & mask;
+      for (;;) {
+        const x = ka[h]!;
+        if (x === -1) {
+          ka[h] = a;
+          kb[h] = b;
+          kv[h] = next;
+          keys[r] = next++;
+          break;
+        }
+        if (x === a && kb[h] === b) {
+          keys[r] = kv[h]!;
+          break;
+        }
+        h = (h + 1) & mask;
       }
-      keys[r] = c;
     }
   }
   return keys ?? new Int32Array(records.size).fill(-1);

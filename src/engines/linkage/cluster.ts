@@ -46,10 +46,12 @@ export function cluster(
   pairsJ: Int32Array,
   probabilities: Float32Array | Float64Array,
   threshold: number,
+  /** Pairs with a non-zero flag are never joined (they go to clerical review instead). */
+  flags?: Uint8Array,
 ): Int32Array {
   const uf = new UnionFind(n);
   for (let p = 0; p < pairsI.length; p++) {
-    if (probabilities[p]! >= threshold) uf.union(pairsI[p]!, pairsJ[p]!);
+    if (probabilities[p]! >= threshold && (!flags || flags[p] === 0)) uf.union(pairsI[p]!, pairsJ[p]!);
   }
   const ids = new Int32Array(n);
   const byRoot = new Int32Array(n).fill(-1);

@@ -46,29 +46,85 @@ export const LEVELS: Record<FieldKind, readonly string[]> = {
   email: ["exact", "all other"],
 };
 
+/** Levels of the address comparison, which reads every address part together (see below). */
+export const LOCATION_LEVELS: readonly string[] = [
+  "same postcode and address line",
+  "same postcode",
+  "same address line, postcode mis-keyed or missing",
+  "postcode one typing error",
+  "same address line and town, other postcode",
+  "same postcode sector or town",
+  "same postcode district",
+  "all other",
+];
+
+/** Fields read together by the address comparison, in the catalogue's order. */
+export const LOCATION_FIELDS = ["postcode", "street_number", "address_1", "address_2", "suburb"] as const;
+
+export type ComparisonKind = FieldKind | "location";
+
 export interface Comparison {
+  /** Name: the field's name, or "address" for the combined address comparison. */
   field: string;
   label: string;
-  kind: FieldKind;
-  /** Position of the field in RecordSet.fields. */
+  kind: ComparisonKind;
+  /** Main field (position in RecordSet.fields): the one whose values term frequencies use. */
   fieldIndex: number;
+  /** Every field the comparison reads. */
+  fieldIndices: number[];
+  fields: string[];
   levels: readonly string[];
   /** Term-frequency adjustment on the exact level. */
   tf: boolean;
+  /**
+   * The first `exactLevels` levels together mean "main field equal"; their u is computed
+   * exactly from value frequencies (0: estimate u only from random pairs).
+   */
+  exactLevels: number;
 }
 
-/** One comparison per field that has any values. */
+/**
+ * One comparison per field that has any values, except the parts of an address (postcode,
+ * house number, address lines, town), which are compared together as one "address"
+ * comparison: they are strongly correlated (a household shares all of them), and counting each
+ * as independent evidence would make brothers and sisters look like one person.
+ */
 export function defaultComparisons(records: RecordSet): Comparison[] {
   const out: Comparison[] = [];
+  const locationParts = records.fields
+    .map((col, i) => ({ col, i }))
+    .filter(({ col }) => col.present > 0 && (LOCATION_FIELDS as readonly string[]).includes(col.spec.name));
+  const useLocation = locationParts.length >= 2;
+  let locationAdded = false;
   records.fields.forEach((col, fieldIndex) => {
     if (col.present === 0) return;
+    if (useLocation && (LOCATION_FIELDS as readonly string[]).includes(col.spec.name)) {
+      if (locationAdded) return;
+      locationAdded = true;
+      const pc = locationParts.find(({ col }) => col.spec.name === "postcode");
+      out.push({
+        field: "address",
+        label: `Address (${locationParts.map(({ col }) => col.spec.label.toLowerCase()).join(", ")})`,
+        kind: "location",
+        fieldIndex: pc ? pc.i : locationParts[0]!.i,
+        fieldIndices: locationParts.map(({ i }) => i),
+        fields: locationParts.map(({ col }) => col.spec.name),
+        levels: LOCATION_LEVELS,
+        tf: false,
+        exactLevels: pc ? 2 : 0,
+      });
+      return;
+    }
     out.push({
       field: col.spec.name,
       label: col.spec.label,
       kind: col.spec.kind,
       fieldIndex,
+      fieldIndices: [fieldIndex],
+      fields: [col.spec.name],
       levels: LEVELS[col.spec.kind],
       tf: col.spec.tf,
+      exactLevels: 1,
     });
   });
   return out;
@@ -76,7 +132,7 @@ export function defaultComparisons(records: RecordSet): Comparison[] {
 
 /** What the kernel needs about one compared field: typed arrays only (shareable with workers). */
 export interface KernelField {
-  kind: FieldKind;
+  kind: ComparisonKind;
   codes: Int32Array;
   chars: Uint16Array;
   offsets: Int32Array;
@@ -88,23 +144,47 @@ export interface KernelField {
   groups?: Int32Array;
   /** given: the surname field, to recognise names entered the wrong way round. */
   other?: { codes: Int32Array; chars: Uint16Array; offsets: Int32Array };
+  /** location: the address parts present. */
+  parts?: {
+    postcode?: KernelField;
+    house?: KernelField;
+    line1?: KernelField;
+    line2?: KernelField;
+    town?: KernelField;
+  };
+}
+
+function kernelOf(records: RecordSet, fieldIndex: number): KernelField {
+  const col = records.fields[fieldIndex]!;
+  const k: KernelField = { kind: col.spec.kind, codes: col.codes, chars: col.chars, offsets: col.offsets };
+  if (col.days) k.days = col.days;
+  if (col.ymd) k.ymd = col.ymd;
+  if (col.sector) k.sector = col.sector;
+  if (col.district) k.district = col.district;
+  if (col.groupOffsets) k.groupOffsets = col.groupOffsets;
+  if (col.groups) k.groups = col.groups;
+  if (col.spec.name === "given_name") {
+    const sur = records.fields.find((f) => f.spec.name === "surname");
+    if (sur) k.other = { codes: sur.codes, chars: sur.chars, offsets: sur.offsets };
+  }
+  return k;
 }
 
 export function kernelFields(records: RecordSet, comparisons: readonly Comparison[]): KernelField[] {
   return comparisons.map((c) => {
-    const col = records.fields[c.fieldIndex]!;
-    const k: KernelField = { kind: c.kind, codes: col.codes, chars: col.chars, offsets: col.offsets };
-    if (col.days) k.days = col.days;
-    if (col.ymd) k.ymd = col.ymd;
-    if (col.sector) k.sector = col.sector;
-    if (col.district) k.district = col.district;
-    if (col.groupOffsets) k.groupOffsets = col.groupOffsets;
-    if (col.groups) k.groups = col.groups;
-    if (c.kind === "given" && c.field === "given_name") {
-      const sur = records.fields.find((f) => f.spec.name === "surname");
-      if (sur) k.other = { codes: sur.codes, chars: sur.chars, offsets: sur.offsets };
+    if (c.kind !== "location") return kernelOf(records, c.fieldIndex);
+    const parts: NonNullable<KernelField["parts"]> = {};
+    for (const i of c.fieldIndices) {
+      const name = records.fields[i]!.spec.name;
+      const k = kernelOf(records, i);
+      if (name === "postcode") parts.postcode = k;
+      else if (name === "street_number") parts.house = k;
+      else if (name === "address_1") parts.line1 = k;
+      else if (name === "address_2") parts.line2 = k;
+      else if (name === "suburb") parts.town = k;
     }
-    return k;
+    const main = kernelOf(records, c.fieldIndex);
+    return { ...main, kind: "location", parts };
   });
 }
 
@@ -228,6 +308,50 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
   }
 }
 
+// -1: missing on either side; otherwise the field's own level (0 = exact).
+function partLevel(k: KernelField | undefined, i: number, j: number): number {
+  if (!k) return -1;
+  const a = k.codes[i]!;
+  const b = k.codes[j]!;
+  if (a < 0 || b < 0) return -1;
+  if (a === b) return 0;
+  return compareCodes(k, a, b, i, j);
+}
+
+// Address lines agree when exact or Jaro-Winkler ≥ 0.92 (levels 0-1 of "address"/"town").
+function linesAgree(k: KernelField | undefined, i: number, j: number): number {
+  const l = partLevel(k, i, j);
+  return l < 0 ? -1 : l <= 1 ? 1 : 0;
+}
+
+/** Level of the combined address comparison for records i and j (NULL_LEVEL: nothing to compare). */
+export function compareLocation(k: KernelField, i: number, j: number): number {
+  const parts = k.parts!;
+  // postcode: -1 missing, 0 exact, 1 one typing error, 2 sector, 3 district, 4 other
+  const pc = partLevel(parts.postcode, i, j);
+  // address line: house number and lines 1 and 2, agreeing parts against disagreeing ones
+  let agree = 0;
+  let differ = 0;
+  const house = partLevel(parts.house, i, j);
+  if (house === 0) agree++;
+  else if (house > 0) differ++;
+  for (const part of [parts.line1, parts.line2]) {
+    const x = linesAgree(part, i, j);
+    if (x === 1) agree++;
+    else if (x === 0) differ++;
+  }
+  const line = agree === 0 && differ === 0 ? -1 : agree > 0 && agree >= differ ? 1 : 0;
+  const town = linesAgree(parts.town, i, j);
+  if (pc < 0 && line < 0 && town < 0) return NULL_LEVEL;
+  if (pc === 0) return line === 1 ? 0 : 1;
+  if (line === 1 && (pc === 1 || pc < 0) && town !== 0) return 2;
+  if (pc === 1) return 3;
+  if (line === 1 && town === 1) return 4;
+  if (pc === 2 || town === 1) return 5;
+  if (pc === 3) return 6;
+  return 7;
+}
+
 /**
  * Fill gamma[p * F + f] for pairs start..end-1 (F = number of fields). Field by field, so each
  * inner loop sees one kind of comparison.
@@ -243,6 +367,10 @@ export function compareRange(
   const F = fields.length;
   for (let f = 0; f < F; f++) {
     const k = fields[f]!;
+    if (k.kind === "location") {
+      for (let p = start; p < end; p++) gamma[p * F + f] = compareLocation(k, pairsI[p]!, pairsJ[p]!);
+      continue;
+    }
     const codes = k.codes;
     for (let p = start; p < end; p++) {
       const i = pairsI[p]!;

@@ -48,10 +48,13 @@ export {
   type LinkResult,
   linkRecords,
   type ProgressEvent,
+  pairBand,
 } from "./pipeline.ts";
 export { type FieldColumn, type RecordSet, RecordSetBuilder, standardiseRecords } from "./records.ts";
 export { type ReportMeta, renderReport, selectExamplePairs } from "./report.ts";
 export {
+  conflictReasons,
+  decide,
   explainPair,
   type FieldExplanation,
   levelWeights,
@@ -72,4 +75,12 @@ export {
   standardisePostcode,
   standardiseSurname,
 } from "./standardise.ts";
-export { type EmResult, type Model, randomPairs, runEm, seededRandom, train } from "./train.ts";
+export {
+  type ConflictRule,
+  type EmResult,
+  type Model,
+  randomPairs,
+  runEm,
+  seededRandom,
+  train,
+} from "./train.ts";

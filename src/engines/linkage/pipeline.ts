@@ -15,7 +15,7 @@ import { cluster } from "./cluster.ts";
 import { type Comparison, defaultComparisons, kernelFields } from "./compare.ts";
 import { createComparePool } from "./parallel.ts";
 import type { RecordSet } from "./records.ts";
-import { type ScoredPairs, scorePairs } from "./score.ts";
+import { decide, type ScoredPairs, scorePairs } from "./score.ts";
 import { type Model, randomPairs, train } from "./train.ts";
 
 export interface ProgressEvent {
@@ -125,7 +125,7 @@ export async function linkRecords(records: RecordSet, options: LinkOptions = {})
     lap("score");
 
     progress({ phase: "cluster", state: "start" });
-    const clusterIds = cluster(records.size, pairsI, pairsJ, scores.probabilities, threshold);
+    const clusterIds = cluster(records.size, pairsI, pairsJ, scores.probabilities, threshold, scores.flags);
     progress({ phase: "cluster", state: "end" });
     lap("cluster");
 
@@ -147,6 +147,11 @@ export async function linkRecords(records: RecordSet, options: LinkOptions = {})
   } finally {
     await pool.close();
   }
+}
+
+/** "match", "review" or null (neither) for candidate pair p. */
+export function pairBand(result: LinkResult, p: number): "match" | "review" | null {
+  return decide(result.scores, p, result.threshold, result.reviewThreshold);
 }
 
 /** The comparison vector of candidate pair p. */

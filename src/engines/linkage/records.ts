@@ -89,6 +89,8 @@ export class RecordSetBuilder {
     if (cache) {
       const hit = cache.get(raw);
       if (hit !== undefined) return hit;
+      // A cache that rarely hits (postcodes, address lines: nearly all distinct) only costs.
+      if (cache.size === 100_000 && this.n < 200_000) this.rawCache[f] = null;
     }
     const std = raw === "" ? null : this.standardisers[f]!(raw);
     let code = -1;

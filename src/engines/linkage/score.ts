@@ -48,6 +48,26 @@ export function tfAdjustments(model: Model, records: RecordSet, weight = 1): (Fl
 export interface ScoredPairs {
   weights: Float32Array;
   probabilities: Float32Array;
+  /** Bit r set when the pair shows conflict rule r (model.conflicts): never merged automatically. */
+  flags: Uint8Array;
+}
+
+/** "match" (at or above the threshold, no conflict), "review" or null. */
+export function decide(
+  scores: ScoredPairs,
+  p: number,
+  threshold: number,
+  review: number,
+): "match" | "review" | null {
+  const pr = scores.probabilities[p]!;
+  if (pr >= threshold && scores.flags[p] === 0) return "match";
+  if (pr >= review) return "review";
+  return null;
+}
+
+/** Reasons for a pair's conflict flags. */
+export function conflictReasons(model: Model, flags: number): string[] {
+  return model.conflicts.filter((_, r) => flags & (1 << r)).map((c) => c.reason);
 }
 
 /** Score every pair from its comparison vector. */
@@ -65,9 +85,17 @@ export function scorePairs(
   const prior = priorWeight(model.lambda);
   const weights = new Float32Array(n);
   const probabilities = new Float32Array(n);
+  const flags = new Uint8Array(n);
+  const conflicts = model.conflicts.slice(0, 8);
   for (let p = 0; p < n; p++) {
     let w = prior;
     const base = p * F;
+    let flag = 0;
+    for (let r = 0; r < conflicts.length; r++) {
+      const c = conflicts[r]!;
+      if (gamma[base + c.comparison] === c.level) flag |= 1 << r;
+    }
+    flags[p] = flag;
     for (let f = 0; f < F; f++) {
       const g = gamma[base + f]!;
       if (g === NULL_LEVEL) continue;
@@ -80,7 +108,7 @@ export function scorePairs(
     weights[p] = w;
     probabilities[p] = probabilityFromWeight(w);
   }
-  return { weights, probabilities };
+  return { weights, probabilities, flags };
 }
 
 export interface FieldExplanation {
@@ -105,6 +133,8 @@ export interface PairExplanation {
   fields: FieldExplanation[];
   matchWeight: number;
   matchProbability: number;
+  /** Conflict rules the pair shows (never merged automatically). */
+  conflicts: string[];
 }
 
 /** The waterfall for one pair, given its comparison vector (or computing it with `compare`). */
@@ -121,10 +151,18 @@ export function explainPair(
   const fields = model.comparisons.map((c, f): FieldExplanation => {
     const col = records.fields[c.fieldIndex]!;
     const a = col.codes[i]!;
-    const b = col.codes[j]!;
     const g = gammaRow[f]!;
-    const left = a >= 0 ? col.values[a]! : null;
-    const right = b >= 0 ? col.values[b]! : null;
+    const valueOf = (r: number): string | null => {
+      const parts: string[] = [];
+      for (const fi of c.fieldIndices) {
+        const pc = records.fields[fi]!;
+        const code = pc.codes[r]!;
+        if (code >= 0) parts.push(pc.values[code]!);
+      }
+      return parts.length > 0 ? parts.join(", ") : null;
+    };
+    const left = valueOf(i);
+    const right = valueOf(j);
     if (g === NULL_LEVEL) {
       return {
         field: c.field,
@@ -156,6 +194,7 @@ export function explainPair(
       tfAdjustment,
     };
   });
+  const conflicts = model.conflicts.filter((c) => gammaRow[c.comparison] === c.level).map((c) => c.reason);
   return {
     leftId: records.ids[i]!,
     rightId: records.ids[j]!,
@@ -163,5 +202,6 @@ export function explainPair(
     fields,
     matchWeight: total,
     matchProbability: probabilityFromWeight(total),
+    conflicts,
   };
 }

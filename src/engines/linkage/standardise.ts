@@ -111,6 +111,13 @@ export interface StandardPostcode {
 }
 
 const UK_FULL = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/;
+const UK_CANONICAL = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
+
+/** The standard form of a postcode only (fast path for values already written "SW1A 1AA"). */
+export function standardisePostcodeValue(raw: string): string | null {
+  if (UK_CANONICAL.test(raw)) return raw;
+  return standardisePostcode(raw)?.full ?? null;
+}
 const UK_OUTWARD = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
 
 /**
@@ -157,10 +164,11 @@ export function isValidNhsNumber(value: string): boolean {
 }
 
 /** NHS number: digits only; placeholders such as "0000000000" or "9999999999" are missing. */
+const SAME_DIGIT = /^(\d)\1+$/;
+
 export function standardiseNhsNumber(raw: string): string | null {
   const d = digitsOnly(raw);
-  if (d.length < 6) return null;
-  if (/^(\d)\1+$/.test(d)) return null;
+  if (d.length < 6 || SAME_DIGIT.test(d)) return null;
   return d;
 }
 
@@ -224,10 +232,13 @@ const STREET_WORDS: Record<string, string> = {
   cct: "circuit",
 };
 
+const STREET_ABBREVIATION = new RegExp(` (${Object.keys(STREET_WORDS).join("|")})(?= |$)`);
+
 /** Address lines: normalised text with common street abbreviations written out. */
 export function standardiseAddress(raw: string): string | null {
   const text = normaliseText(raw);
   if (text === "" || PLACEHOLDERS.has(text)) return null;
+  if (!STREET_ABBREVIATION.test(text)) return text;
   const words = text.split(" ");
   for (let i = 1; i < words.length; i++) {
     const full = STREET_WORDS[words[i]!];
@@ -264,7 +275,7 @@ export function standardiserFor(kind: FieldKind): (raw: string) => string | null
     case "sex":
       return standardiseSex;
     case "postcode":
-      return (raw) => standardisePostcode(raw)?.full ?? null;
+      return standardisePostcodeValue;
     case "nhs":
       return standardiseNhsNumber;
     case "id":

@@ -35,6 +35,7 @@ export function foldAccents(value: string): string {
  */
 export function normaliseText(value: string): string {
   const s = foldAccents(value);
+  if (isNormalised(s)) return s;
   let out = "";
   let pendingSpace = false;
   for (let i = 0; i < s.length; i++) {
@@ -58,8 +59,27 @@ export function normaliseText(value: string): string {
   return out;
 }
 
+// Already lower-case letters and digits in words separated by single spaces?
+function isNormalised(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return true;
+  let prevSpace = true; // no leading space
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return false;
+      prevSpace = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) prevSpace = false;
+    else return false;
+  }
+  return !prevSpace; // no trailing space
+}
+
+const ALL_DIGITS = /^\d*$/;
+
 /** Only the digits of a value ("485 777 3456" → "4857773456"). */
 export function digitsOnly(value: string): string {
+  if (ALL_DIGITS.test(value)) return value;
   let out = "";
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

@@ -23,6 +23,8 @@ export interface ComparisonParams {
   label: string;
   kind: Comparison["kind"];
   fieldIndex: number;
+  fieldIndices: number[];
+  fields: string[];
   tf: boolean;
   levels: LevelParams[];
   /** Rules whose pairs estimated m (empty: m is the starting guess). */
@@ -39,9 +41,21 @@ export interface EmSession {
   matchShare: number;
 }
 
+/**
+ * A comparison level that stops automatic merging: pairs showing it go to clerical review
+ * however high their probability (e.g. two different NHS numbers: possibly twins).
+ */
+export interface ConflictRule {
+  /** Index into Model.comparisons. */
+  comparison: number;
+  level: number;
+  reason: string;
+}
+
 export interface Model {
   mode: "dedupe" | "link";
   comparisons: ComparisonParams[];
+  conflicts: ConflictRule[];
   /** Prior probability that two records drawn at random match. */
   lambda: number;
   training: {
@@ -136,13 +150,25 @@ export function estimateU(
       if (g !== NULL_LEVEL) counts[g]!++;
     }
     const floor = 1e-7;
-    const uExact = Math.max(exactU(records, c.fieldIndex), floor);
-    let rest = 0;
-    for (let l = 1; l < L; l++) rest += counts[l]!;
     const pseudo = 0.1;
-    const u = [uExact];
-    for (let l = 1; l < L; l++) {
-      u.push(Math.max(floor, ((1 - uExact) * (counts[l]! + pseudo)) / (rest + pseudo * (L - 1))));
+    const E = c.exactLevels;
+    if (E === 0) {
+      let total = 0;
+      for (let l = 0; l < L; l++) total += counts[l]!;
+      return Array.from(counts, (k) => Math.max(floor, (k + pseudo) / (total + pseudo * L)));
+    }
+    // Levels 0..E-1 together are "main field equal": that mass is known exactly from value
+    // frequencies; random pairs only share it out between those levels and the rest.
+    const uExact = Math.max(exactU(records, c.fieldIndex), floor);
+    let inExact = 0;
+    for (let l = 0; l < E; l++) inExact += counts[l]! + pseudo;
+    let rest = 0;
+    for (let l = E; l < L; l++) rest += counts[l]! + pseudo;
+    const u: number[] = [];
+    for (let l = 0; l < L; l++) {
+      const share =
+        l < E ? (uExact * (counts[l]! + pseudo)) / inExact : ((1 - uExact) * (counts[l]! + pseudo)) / rest;
+      u.push(Math.max(floor, share));
     }
     return u;
   });
@@ -174,23 +200,51 @@ export function patternTable(
   nPairs: number,
   masksOf: (p: number) => number,
 ): PatternTable {
-  const index = new Map<string, number>();
   const levels: number[] = [];
   const counts: number[] = [];
   const masks: number[] = [];
-  // Pack the vector as a string of char codes (fast to hash, any number of fields).
-  const codes = new Array<number>(F + 1);
+  // Key = the vector in mixed radix (256 per field would overflow; levels + null fit in a
+  // small radix), times the rule mask. Falls back to string keys when that exceeds 2^53.
+  const radix: number[] = [];
+  for (let f = 0; f < F; f++) {
+    let max = 0;
+    for (let p = 0; p < nPairs; p++) {
+      const g = gamma[p * F + f]!;
+      if (g !== NULL_LEVEL && g > max) max = g;
+    }
+    radix.push(max + 2);
+  }
+  const space = radix.reduce((a, b) => a * b, 1);
+  const numeric = space * 2 ** 16 < Number.MAX_SAFE_INTEGER;
+  const byNumber = new Map<number, number>();
+  const byString = new Map<string, number>();
+  const codes = new Array<number>(F + 2);
   for (let p = 0; p < nPairs; p++) {
     const base = p * F;
-    for (let f = 0; f < F; f++) codes[f] = gamma[base + f]!;
     const mask = masksOf(p);
-    codes[F] = mask & 0xffff;
-    const key = String.fromCharCode.apply(null, codes) + String.fromCharCode(mask >>> 16);
-    const at = index.get(key);
+    let at: number | undefined;
+    let key = 0;
+    let skey = "";
+    if (numeric && mask < 65536) {
+      for (let f = 0; f < F; f++) {
+        const g = gamma[base + f]!;
+        key = key * radix[f]! + (g === NULL_LEVEL ? 0 : g + 1);
+      }
+      key = key * 65536 + mask;
+      at = byNumber.get(key);
+    } else {
+      for (let f = 0; f < F; f++) codes[f] = gamma[base + f]!;
+      codes[F] = mask & 0xffff;
+      codes[F + 1] = mask >>> 16;
+      skey = String.fromCharCode.apply(null, codes);
+      at = byString.get(skey);
+    }
     if (at !== undefined) counts[at]!++;
     else {
-      index.set(key, counts.length);
-      for (let f = 0; f < F; f++) levels.push(codes[f]!);
+      const idx = counts.length;
+      if (numeric && mask < 65536) byNumber.set(key, idx);
+      else byString.set(skey, idx);
+      for (let f = 0; f < F; f++) levels.push(gamma[base + f]!);
       counts.push(1);
       masks.push(mask);
     }
@@ -221,8 +275,15 @@ export function runEm(
   estimate: readonly boolean[],
   u: readonly (readonly number[])[],
   mStart: readonly (readonly number[])[],
-  options: { maxIterations?: number; tolerance?: number; lambdaStart?: number; fixM?: boolean } = {},
+  options: {
+    maxIterations?: number;
+    tolerance?: number;
+    lambdaStart?: number;
+    fixM?: boolean;
+    pseudoCount?: number;
+  } = {},
 ): EmResult {
+  const pseudo = options.pseudoCount ?? 1;
   const maxIt = options.maxIterations ?? 100;
   const tol = options.tolerance ?? 1e-6;
   const m = mStart.map((x) => [...x]);
@@ -266,11 +327,14 @@ export function runEm(
     if (!options.fixM) {
       for (let f = 0; f < F; f++) {
         if (!estimate[f]) continue;
+        // One pseudo-pair per level (a flat Dirichlet prior): no level's m collapses to zero
+        // just because the training pairs never showed it.
+        const L = m[f]!.length;
         let sum = 0;
         for (const v of num[f]!) sum += v;
         if (sum <= 0) continue;
-        for (let l = 0; l < m[f]!.length; l++) {
-          const v = Math.max(num[f]![l]! / sum, 1e-9);
+        for (let l = 0; l < L; l++) {
+          const v = (num[f]![l]! + pseudo) / (sum + pseudo * L);
           change = Math.max(change, Math.abs(v - m[f]![l]!));
           m[f]![l] = v;
         }
@@ -300,6 +364,20 @@ export interface TrainInput {
   maxIterations?: number;
 }
 
+const LOCATION = new Set(["postcode", "street_number", "address_1", "address_2", "suburb"]);
+
+/**
+ * Rules to estimate m on: those that do not block on an address. Pairs sharing an address are
+ * dominated by households (brothers and sisters, parents and children, twins), who agree on
+ * nearly everything but given name and date of birth; EM on such blocks learns "household" as
+ * the matching class. Falls back to every rule when no other rule exists.
+ */
+export function defaultTrainingRules(blocking: PreparedBlocking): number[] {
+  const all = blocking.rules.map((_, r) => r);
+  const clean = all.filter((r) => !ruleFields(blocking.rules[r]!).some((f) => LOCATION.has(f)));
+  return clean.length > 0 ? clean : all;
+}
+
 /** Estimate u, m and lambda: the whole Fellegi–Sunter model. */
 export function train(input: TrainInput): Model {
   const { records, comparisons, blocking } = input;
@@ -323,11 +401,11 @@ export function train(input: TrainInput): Model {
   const mRules = comparisons.map(() => [] as string[]);
   const sessions: EmSession[] = [];
   const start = comparisons.map((c) => initialM(c.levels.length));
-  const rules = input.trainingRules ?? blocking.rules.map((_, r) => r);
+  const rules = input.trainingRules ?? defaultTrainingRules(blocking);
   for (const r of rules) {
     const rule = blocking.rules[r]!;
     const blocked = new Set(ruleFields(rule));
-    const estimate = comparisons.map((c) => !blocked.has(c.field));
+    const estimate = comparisons.map((c) => !c.fields.some((f) => blocked.has(f)));
     if (!estimate.some(Boolean)) continue;
     const bit = 1 << r;
     let pairs = 0;
@@ -391,14 +469,26 @@ export function train(input: TrainInput): Model {
     0.5,
     Math.max(1 / Math.max(possible, 1), possible > 0 ? expectedMatches / possible : 0.5),
   );
+  const conflicts: ConflictRule[] = [];
+  comparisons.forEach((c, f) => {
+    // Verified identifiers and sex: a clear disagreement means a different person more often
+    // than a keying error (twins share everything else), so a person decides.
+    if (c.kind === "nhs")
+      conflicts.push({ comparison: f, level: c.levels.length - 1, reason: "different NHS numbers" });
+    if (c.kind === "sex")
+      conflicts.push({ comparison: f, level: c.levels.length - 1, reason: "different sex" });
+  });
   return {
     mode: records.mode,
+    conflicts,
     lambda,
     comparisons: comparisons.map((c, f) => ({
       field: c.field,
       label: c.label,
       kind: c.kind,
       fieldIndex: c.fieldIndex,
+      fieldIndices: c.fieldIndices,
+      fields: c.fields,
       tf: c.tf,
       levels: c.levels.map((label, l) => ({ label, m: m[f]![l]!, u: u[f]![l]! })),
       mEstimatedFrom: mRules[f]!,
