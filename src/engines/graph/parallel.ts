@@ -36,6 +36,8 @@ function startWorker(): Worker {
 export interface ParallelOptions {
   /** Threads to use including the calling one (default: available cores, at most 8). */
   threads?: number;
+  /** Below this much work (sources × (n + 2m)) stay on the calling thread (default 5e7). */
+  minWork?: number;
 }
 
 /** betweenness() spread over worker threads when the graph is big enough to be worth it. */
@@ -52,7 +54,7 @@ export async function betweennessParallel(
     Math.min(options.threads ?? Math.min(availableParallelism(), 8), sources.length),
   );
   const raw = new Float64Array(n);
-  if (threads <= 1 || work < PARALLEL_MIN_WORK) {
+  if (threads <= 1 || work < (options.minWork ?? PARALLEL_MIN_WORK)) {
     accumulateDependencies(n, plan.offsets, plan.targets, sources, 0, sources.length, raw);
     return finishBetweenness(plan, raw);
   }
