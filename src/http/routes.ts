@@ -33,11 +33,22 @@ export type HandlerContext<B, Q, P> = {
   params: P;
 };
 
-/** Record-level rules a route enforces through the access module (used by the generated authorization tests). */
-export type RecordPolicy = "child.read" | "child.write" | "child.breakGlass" | "child.accessLog";
+/** Record-level rules a route enforces through the access module (see RECORD_POLICIES). */
+export type { RecordPolicy } from "../modules/access/access.policy.ts";
 
-/** Test fixture handed to route examples: ids of records the generated authorization test creates. */
-export type AuthzFixture = { childId: string; breakGlassId: string; email: string; password: string };
+import type { RecordPolicy } from "../modules/access/access.policy.ts";
+
+/**
+ * Test fixture handed to route examples: ids of records the generated authorization test creates
+ * (test/integration/authz-fixture.ts builds it; modules add the records their routes need).
+ */
+export type AuthzFixture = {
+  childId: string;
+  breakGlassId: string;
+  email: string;
+  password: string;
+  [record: string]: string;
+};
 export type RouteExample = {
   params?: Record<string, string>;
   query?: Record<string, string>;

@@ -163,3 +163,38 @@ export function redactChild<T extends Record<string, unknown>>(
 }
 
 export const BREAK_GLASS_HOURS = 4;
+
+/** What a request subject to a record policy should come to, for a given decision. */
+export type Outcome = "ok" | "denied" | "refused";
+export type RecordPolicyDef = {
+  describe: string;
+  expect: (d: ChildDecision, method: string) => Outcome;
+  /** Field groups a successful response must report (x-lantern-field-groups), if the route shows child data. */
+  fieldGroups?: (d: ChildDecision) => readonly FieldGroup[];
+};
+
+/**
+ * The record-level policies routes declare (RouteDef.recordPolicy). The generated authorization
+ * test evaluates these against decideChildAccess for every subject and checks the server agrees.
+ * A module adding child-data routes adds its policies here.
+ */
+export const RECORD_POLICIES = {
+  "child.read": {
+    describe: "Read a child's record: content by field group with a relationship, otherwise the signpost",
+    expect: (d) => (d.read || d.signpost ? "ok" : "denied"),
+    fieldGroups: (d) => (d.read ? d.fieldGroups : []),
+  },
+  "child.write": {
+    describe: "Change the child's core record: the owning agency's allocated worker only",
+    expect: (d) => (d.write ? "ok" : "denied"),
+  },
+  "child.accessLog": {
+    describe: "See who has looked at the record: allocated worker and auditors",
+    expect: (d) => (d.accessLog ? "ok" : "denied"),
+  },
+  "child.breakGlass": {
+    describe: "Break-glass: safeguarding roles without access; refused when access already exists",
+    expect: (d, method) => (!d.breakGlass ? "denied" : d.read ? (method === "GET" ? "ok" : "refused") : "ok"),
+  },
+} satisfies Record<string, RecordPolicyDef>;
+export type RecordPolicy = keyof typeof RECORD_POLICIES;

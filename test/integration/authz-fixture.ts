@@ -1,0 +1,62 @@
+// The records the generated authorization test needs for one subject: a child owned by the "own"
+// agency (with the subject as allocated worker when related), and whatever each module's routes
+// need. A module that adds routes with path parameters adds its records here and names them in
+// its routes' `example`.
+import type { App } from "../../src/app.ts";
+import type { AuthzFixture } from "../../src/http/routes.ts";
+import { newId } from "../../src/platform/ids.ts";
+
+export type FixtureContext = {
+  ownAgencyId: string;
+  userId: string;
+  email: string;
+  password: string;
+  related: boolean;
+  /** Another user in the own agency, for records made by someone else. */
+  otherUserId: string;
+};
+
+export async function buildFixture(app: App, ctx: FixtureContext): Promise<AuthzFixture> {
+  const childId = newId();
+  await app.db
+    .insertInto("children")
+    .values({
+      id: childId,
+      reference: `CH-T${childId.slice(0, 8)}`,
+      owning_agency_id: ctx.ownAgencyId,
+      given_name: "Test",
+      family_name: `Child${childId.slice(0, 4)}`,
+      date_of_birth: "2011-04-23",
+      sex: "male",
+      send_status: "ehcp",
+      looked_after: true,
+      placement_address: "1 Secret Close",
+      home_address: "2 Home Street",
+    })
+    .execute();
+  if (ctx.related) {
+    await app.db
+      .insertInto("relationships")
+      .values({
+        id: newId(),
+        user_id: ctx.userId,
+        child_id: childId,
+        kind: "allocated_worker",
+        reason: "allocated for the test",
+      })
+      .execute();
+  }
+  const breakGlassId = newId();
+  await app.db
+    .insertInto("break_glass")
+    .values({
+      id: breakGlassId,
+      user_id: ctx.otherUserId,
+      child_id: childId,
+      reason: "earlier break-glass by someone else",
+      granted_at: new Date(),
+      expires_at: new Date(),
+    })
+    .execute();
+  return { childId, breakGlassId, email: ctx.email, password: ctx.password };
+}
