@@ -1,0 +1,150 @@
+// check(text, dictionary): find wording that blames the child, explain each find, suggest
+// alternatives. Never rewrites anything; the caller shows the flags and the writer decides.
+import { isNegated, isRejectedAfter, referentOf } from "./context.ts";
+import {
+  type CompiledCondition,
+  type CompiledDictionary,
+  compileDictionary,
+  type IndexedPattern,
+  isCompiled,
+} from "./dictionary.ts";
+import { matchAt, matchEndingAt, matchWithin } from "./pattern.ts";
+import { type Token, tokenise } from "./tokenise.ts";
+import type { CheckResult, Dictionary, DictionaryEntry, Flag, Note } from "./types.ts";
+
+export const QUOTED_MESSAGE =
+  "In quotation marks, so recorded as quoted words (for example the child's own account) and not flagged.";
+
+interface Candidate {
+  startTok: number;
+  endTok: number; // exclusive
+  start: number;
+  end: number;
+  order: number;
+  entry: DictionaryEntry;
+  quoted: boolean;
+}
+
+function holds(c: CompiledCondition, tokens: Token[], s: number, e: number, ss: number, se: number): boolean {
+  switch (c.where) {
+    case "before":
+      return s > ss && matchEndingAt(c.pattern, tokens, ss, s);
+    case "after":
+      return matchAt(c.pattern, tokens, se, e) >= 0;
+    case "at":
+      return matchAt(c.pattern, tokens, se, s) >= 0;
+    case "sentence":
+      return matchWithin(c.pattern, tokens, ss, se);
+  }
+}
+
+/** Keep the longest of overlapping finds: drop any find inside another, or overlapping its own entry's. */
+function resolveOverlaps(cands: Candidate[]): Candidate[] {
+  cands.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || a.order - b.order);
+  const kept: Candidate[] = [];
+  let maxEnd = -1;
+  for (const c of cands) {
+    if (c.end <= maxEnd) continue; // inside (or equal to) an earlier, longer find
+    if (kept.some((k) => k.entry.id === c.entry.id && k.end > c.start)) continue;
+    kept.push(c);
+    maxEnd = Math.max(maxEnd, c.end);
+  }
+  return kept;
+}
+
+function tryPattern(
+  ip: IndexedPattern,
+  tokens: Token[],
+  i: number,
+  ss: number,
+  se: number,
+  out: Candidate[],
+) {
+  const { entry: ce, pattern } = ip;
+  const end = matchAt(pattern, tokens, se, i);
+  if (end <= i) return;
+  for (const c of ce.unless) if (holds(c, tokens, i, end, ss, se)) return;
+  if (ce.requires.length) {
+    let ok = false;
+    for (const c of ce.requires) if (holds(c, tokens, i, end, ss, se)) ok = true;
+    if (!ok) return;
+  }
+  let quoted = false;
+  for (let k = i; k < end; k++) if (tokens[k].quoted) quoted = true;
+  if (!quoted) {
+    if (ce.negatable && (isNegated(tokens, i, ss) || isRejectedAfter(tokens, end, se))) return;
+    if (ce.subject === "child" && referentOf(tokens, i, ss) === "adult") return;
+  }
+  out.push({
+    startTok: i,
+    endTok: end,
+    start: tokens[i].start,
+    end: tokens[end - 1].end,
+    order: ce.order,
+    entry: ce.entry,
+    quoted,
+  });
+}
+
+function toCompiled(dictionary: Dictionary | DictionaryEntry[] | CompiledDictionary): CompiledDictionary {
+  return isCompiled(dictionary) ? dictionary : compileDictionary(dictionary);
+}
+
+/**
+ * Check a text. Returns flags (wording to reconsider, each with category, why and alternatives)
+ * and notes (informational: matching wording inside quotation marks, which is not flagged).
+ * Offsets are JS string indices: text.slice(flag.start, flag.end) === flag.phrase.
+ */
+export function check(
+  text: string,
+  dictionary: Dictionary | DictionaryEntry[] | CompiledDictionary,
+): CheckResult {
+  const dict = toCompiled(dictionary);
+  if (!text) return { flags: [], notes: [] };
+  const { tokens, sentences } = tokenise(text);
+  // Only patterns whose required words occur somewhere in the text can match.
+  const live = new Uint8Array(dict.patterns.length);
+  for (const slot of dict.unfiltered) live[slot] = 1;
+  for (const t of tokens) {
+    const slots = dict.requiredBy.get(t.norm);
+    if (slots) for (const slot of slots) live[slot] = 1;
+  }
+  const cands: Candidate[] = [];
+  const { index, anyStart } = dict;
+  for (const [ss, se] of sentences) {
+    for (let i = ss; i < se; i++) {
+      const list = index.get(tokens[i].norm);
+      if (list) for (const ip of list) if (live[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
+      for (const ip of anyStart) if (live[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
+    }
+  }
+  const kept = resolveOverlaps(cands);
+  const flags: Flag[] = [];
+  const notes: Note[] = [];
+  for (const c of kept) {
+    const phrase = text.slice(c.start, c.end);
+    if (c.quoted) {
+      notes.push({
+        kind: "quoted",
+        phrase,
+        start: c.start,
+        end: c.end,
+        category: c.entry.category,
+        entryId: c.entry.id,
+        message: QUOTED_MESSAGE,
+      });
+    } else {
+      flags.push({
+        phrase,
+        start: c.start,
+        end: c.end,
+        category: c.entry.category,
+        why: c.entry.why,
+        alternatives: [...c.entry.alternatives],
+        entryId: c.entry.id,
+        dictionaryVersion: dict.version,
+      });
+    }
+  }
+  return { flags, notes };
+}
