@@ -1,5 +1,6 @@
 // Every route and page Lantern serves, module by module. A module adds its routes here.
 import type { App } from "../app.ts";
+import { adminPages } from "../modules/admin/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
@@ -16,5 +17,6 @@ export function allRoutes(app: App): RouteDef[] {
     ...peopleRoutes(app),
     ...peoplePages(app),
     ...auditPages(app),
+    ...adminPages(app),
   ];
 }

@@ -227,7 +227,8 @@ export async function buildServer(app: App, routes: RouteDef[]): Promise<Fastify
         const out = await r.handler({ req, reply, user: req.user, body, query, params });
         if (reply.sent) return reply;
         if (out === undefined) return reply;
-        if (r.status) reply.code(r.status);
+        // A replayed idempotent request answers 200 with the original result, not the create status.
+        if (r.status && !reply.hasHeader("idempotent-replayed")) reply.code(r.status);
         return out;
       },
     });

@@ -11,6 +11,7 @@ export const NAVIGATION: NavItem[] = [
     roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
   },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
+  { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
 ];
 
 export function navigationFor(roles: readonly Role[], currentPath: string) {

@@ -184,6 +184,15 @@ export const RECORD_POLICIES = {
     expect: (d) => (d.read || d.signpost ? "ok" : "denied"),
     fieldGroups: (d) => (d.read ? d.fieldGroups : []),
   },
+  "child.readContent": {
+    describe: "Read entries on a child's record (notes, contributions): only with access, by field group",
+    expect: (d) => (d.read ? "ok" : "denied"),
+    fieldGroups: (d) => (d.read ? d.fieldGroups : []),
+  },
+  "child.addEntry": {
+    describe: "Add an entry to a child's record as your own agency (relationship or break-glass)",
+    expect: (d) => (d.addEntries ? "ok" : "denied"),
+  },
   "child.write": {
     describe: "Change the child's core record: the owning agency's allocated worker only",
     expect: (d) => (d.write ? "ok" : "denied"),

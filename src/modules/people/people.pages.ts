@@ -1,10 +1,12 @@
 // Children pages: search and signpost, the child record (redacted by access), break-glass.
+import { randomUUID } from "node:crypto";
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { Forbidden, Invalid, Unauthenticated } from "../../platform/errors.ts";
 import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
 import { childIdParams, searchQuery } from "./people.schema.ts";
 
 const safeguarding = rolesOnly(...SAFEGUARDING_ROLES);
@@ -15,6 +17,12 @@ const SEND: Record<string, string> = {
   sen_support: "SEN support",
   ehcp: "Education, health and care plan",
   unknown: "Not known",
+};
+const NOTE_GROUP_LABELS: Record<string, string> = {
+  narrative: "General (all agencies working with the child)",
+  health: "Health (health staff only)",
+  police_intelligence: "Police intelligence (police only)",
+  education: "Education",
 };
 const yesNo = (v: unknown) => (v === true ? "Yes" : v === false ? "No" : "Not known");
 
@@ -124,12 +132,18 @@ export function peoplePages(app: App): RouteDef[] {
                     : [["Placement", "Not looked after"]]
                   : [["School", school ?? "Not recorded"]],
         }));
-        const canSeeLog = user!.roles.includes("auditor") || r.decision.basis === "relationship";
+        const notes = await listNotes(app, user!, actorOf(user!, req), params.id);
         return reply.page("people/views/record.njk", {
+          notes: notes.notes,
+          noteGroups: NOTE_GROUPS.filter((g) =>
+            (r.decision.fieldGroups as readonly string[]).includes(g),
+          ).map((g) => ({ value: g, text: NOTE_GROUP_LABELS[g] })),
+          noteToken: randomUUID(),
+          added: (req.query as Record<string, string>).added === "1",
           child: c,
           decision: r.decision,
           sections,
-          canSeeLog,
+          canSeeLog: r.decision.accessLog,
           title: [c.given_name, c.family_name].filter(Boolean).join(" ") || c.reference,
         });
       },
@@ -193,6 +207,59 @@ export function peoplePages(app: App): RouteDef[] {
               errors: fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
               byField: Object.fromEntries(fields.map((f) => [f.field, f.message])),
               title: "Break-glass access",
+            },
+            400,
+          );
+        }
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/children/:id/notes",
+      kind: "page",
+      summary: "Add a case note (or a correction) to a child's record",
+      access: safeguarding,
+      params: childIdParams,
+      recordPolicy: "child.addEntry",
+      example: (f) => ({
+        params: { id: f.childId },
+        form: { text: "Met at school. Said they feel safer.", token: randomUUID() },
+      }),
+      handler: async ({ req, reply, user, params }) => {
+        const form = (req.body ?? {}) as Record<string, string>;
+        try {
+          await addNote(app, user!, actorOf(user!, req), params.id, {
+            text: form.text ?? "",
+            fieldGroup: (NOTE_GROUPS as readonly string[]).includes(form.fieldGroup)
+              ? (form.fieldGroup as (typeof NOTE_GROUPS)[number])
+              : undefined,
+            correctsId: form.correctsId || null,
+            idempotencyKey: form.token || null,
+          });
+          return reply.redirect(`/children/${params.id}?added=1#notes`, 303);
+        } catch (e) {
+          if (!(e instanceof Invalid)) throw e;
+          const d = await app.access.decide(user!, params.id);
+          return reply.page(
+            "people/views/note-error.njk",
+            {
+              childId: params.id,
+              text: form.text,
+              token: form.token,
+              correctsId: form.correctsId,
+              noteGroups: NOTE_GROUPS.filter((g) => (d.fieldGroups as readonly string[]).includes(g)).map(
+                (g) => ({
+                  value: g,
+                  text: NOTE_GROUP_LABELS[g],
+                  checked: g === (form.fieldGroup || "narrative"),
+                }),
+              ),
+              errors: e.fields.map((f) => ({
+                text: f.message,
+                href: `#${f.field === "fieldGroup" ? "fieldGroup" : "text"}`,
+              })),
+              byField: Object.fromEntries(e.fields.map((f) => [f.field, f.message])),
+              title: "Add a case note",
             },
             400,
           );

@@ -6,6 +6,7 @@ import { requireIfMatch, setEtag } from "../../http/etag.ts";
 import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
 import {
   breakGlassSchema,
   childIdParams,
@@ -19,6 +20,82 @@ const safeguarding = rolesOnly(...SAFEGUARDING_ROLES);
 
 export function peopleRoutes(app: App): RouteDef[] {
   return [
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/children/:id/notes",
+      kind: "api",
+      summary:
+        "Case notes on a child's record that your access allows, newest first (corrections point at the originals)",
+      tags: ["children"],
+      access: safeguarding,
+      params: childIdParams,
+      recordPolicy: "child.readContent",
+      example: (f) => ({ params: { id: f.childId } }),
+      response: z.object({
+        notes: z.array(
+          z.object({
+            id: z.uuid(),
+            fieldGroup: z.string(),
+            occurredAt: z.string(),
+            text: z.string(),
+            author: z.string(),
+            agency: z.string(),
+            correctsId: z.uuid().nullable(),
+            correctedBy: z.array(z.uuid()),
+          }),
+        ),
+      }),
+      handler: async ({ req, reply, user, params }) => {
+        const r = await listNotes(app, user!, actorOf(user!, req), params.id);
+        reply.header("x-lantern-field-groups", r.decision.fieldGroups.join(","));
+        return {
+          notes: r.notes.map((n) => ({
+            id: n.id,
+            fieldGroup: n.field_group,
+            occurredAt: new Date(n.occurred_at).toISOString(),
+            text: n.text,
+            author: n.author,
+            agency: n.agency,
+            correctsId: n.corrects_id,
+            correctedBy: n.correctedBy,
+          })),
+        };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/children/:id/notes",
+      kind: "api",
+      summary:
+        "Add a case note as your agency, or a correction pointing at an earlier note (send Idempotency-Key to make retries safe)",
+      tags: ["children"],
+      access: safeguarding,
+      params: childIdParams,
+      body: z.object({
+        text: z.string().trim().min(1, "Enter the note").max(20_000),
+        occurredAt: z.iso
+          .datetime({ offset: true, message: "must be a date-time like 2026-11-25T14:30:00Z" })
+          .optional(),
+        fieldGroup: z.enum(NOTE_GROUPS).optional(),
+        correctsId: z.uuid().optional(),
+      }),
+      status: 201,
+      recordPolicy: "child.addEntry",
+      example: (f) => ({
+        params: { id: f.childId },
+        body: { text: "Met at school. Said they feel safer since moving placement." },
+      }),
+      response: z.object({ id: z.uuid() }),
+      handler: async ({ req, reply, user, params, body }) => {
+        const key = req.headers["idempotency-key"];
+        const r = await addNote(app, user!, actorOf(user!, req), params.id, {
+          ...body,
+          idempotencyKey: typeof key === "string" ? key.slice(0, 100) : null,
+        });
+        if (r.replayed) reply.code(200).header("idempotent-replayed", "true");
+        return { id: r.id };
+      },
+    }),
     defineRoute({
       method: "GET",
       url: "/api/v1/children",
