@@ -239,7 +239,9 @@ export function generatePeople(total: number, seed = 1, dupShare = 0.3): Generat
       const sex = chance(0.5) ? "M" : "F";
       const twin = chance(0.15);
       const [y, m, d] = twin ? [prev.y, prev.m, prev.d] : makeDob();
-      people.push({ ...prev, sex, given: makeGiven(sex), y, m, d, nhs: makeNhs() });
+      let given = makeGiven(sex);
+      while (given === prev.given) given = makeGiven(sex); // parents do not give two children one name
+      people.push({ ...prev, sex, given, y, m, d, nhs: makeNhs() });
       continue;
     }
     const sex = chance(0.5) ? "M" : "F";
@@ -294,9 +296,11 @@ export function generatePeople(total: number, seed = 1, dupShare = 0.3): Generat
       else if (chance(0.1)) given = typo(given);
       else if (chance(0.02)) given = given[0]!;
       if (chance(0.03)) given = "";
-      if (chance(0.1)) surname = typo(surname);
-      else if (chance(0.04)) surname = `${surname}-${makeSurname()}`;
-      else if (chance(0.04)) surname = makeSurname(); // a change of surname
+      const s = rand();
+      if (s < 0.1) surname = typo(surname);
+      else if (s < 0.14)
+        surname = `${surname}-${makeSurname()}`; // double-barrelled
+      else if (s < 0.18) surname = makeSurname(); // a change of surname
       if (chance(0.01) && given !== "") [given, surname] = [surname, given];
       if (chance(0.05) && d <= 12) [m, d] = [d, m];
       else if (chance(0.05)) dobText = digitTypo(`${y}${pad(m)}${pad(d)}`);

@@ -343,6 +343,7 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
           ? `Deduplication of ${basename(files[0]!)}`
           : `Linkage of ${basename(files[0]!)} and ${basename(files[1]!)}`,
       inputs: files.map((f) => basename(f)),
+      generatedAt: new Date().toLocaleString("en-GB", { timeZone: "Europe/London" }),
     });
     writeFileSync(opts.report, html);
   }

@@ -104,7 +104,7 @@ export function defaultComparisons(records: RecordSet): Comparison[] {
       const pc = locationParts.find(({ col }) => col.spec.name === "postcode");
       out.push({
         field: "address",
-        label: `Address (${locationParts.map(({ col }) => col.spec.label.toLowerCase()).join(", ")})`,
+        label: "Address",
         kind: "location",
         fieldIndex: pc ? pc.i : locationParts[0]!.i,
         fieldIndices: locationParts.map(({ i }) => i),

@@ -15,11 +15,14 @@ parentPort!.on(
   }) => {
     const { pairsI, pairsJ, gamma, counter, chunk } = msg;
     const n = pairsI.length;
+    let done = 0;
     for (;;) {
       const s = Atomics.add(counter, 0, chunk);
       if (s >= n) break;
-      compareRange(fields, pairsI, pairsJ, gamma, s, Math.min(n, s + chunk));
+      const e = Math.min(n, s + chunk);
+      compareRange(fields, pairsI, pairsJ, gamma, s, e);
+      done += e - s;
     }
-    parentPort!.postMessage("done");
+    parentPort!.postMessage(done);
   },
 );

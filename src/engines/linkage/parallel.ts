@@ -13,6 +13,8 @@ const PARALLEL_MIN_PAIRS = 200_000;
 
 export interface ComparePool {
   readonly threads: number;
+  /** Pairs compared by worker threads (not the calling thread) so far. */
+  readonly workerPairs: number;
   /** Comparison vectors for the pairs, pair-major: gamma[p * fields + f]. */
   compare(pairsI: Int32Array, pairsJ: Int32Array): Promise<Uint8Array>;
   close(): Promise<void>;
@@ -40,7 +42,14 @@ interface Job {
  * A pool of `threads - 1` workers plus the calling thread. With threads ≤ 1 everything runs on
  * the calling thread.
  */
-export function createComparePool(fields: readonly KernelField[], threads: number): ComparePool {
+export function createComparePool(
+  fields: readonly KernelField[],
+  threads: number,
+  options: { callerWorks?: boolean; minParallelPairs?: number } = {},
+): ComparePool {
+  const callerWorks = options.callerWorks ?? true;
+  const minParallel = options.minParallelPairs ?? PARALLEL_MIN_PAIRS;
+  let workerPairs = 0;
   const workers: Worker[] = [];
   let job: Job | null = null;
   let failure: unknown = null;
@@ -48,7 +57,8 @@ export function createComparePool(fields: readonly KernelField[], threads: numbe
     if (workers.length > 0 || threads <= 1) return;
     for (let t = 0; t < threads - 1; t++) {
       const w = startWorker({ fields });
-      w.on("message", () => {
+      w.on("message", (done: number) => {
+        workerPairs += done;
         if (job && --job.pending === 0) job.resolve();
       });
       w.on("error", (e) => {
@@ -60,11 +70,14 @@ export function createComparePool(fields: readonly KernelField[], threads: numbe
   };
   return {
     threads: Math.max(1, threads),
+    get workerPairs() {
+      return workerPairs;
+    },
     async compare(pairsI, pairsJ) {
       const F = fields.length;
       const n = pairsI.length;
       const gamma = new Uint8Array(new SharedArrayBuffer(Math.max(1, n * F)), 0, n * F);
-      if (threads <= 1 || n < PARALLEL_MIN_PAIRS) {
+      if (threads <= 1 || n < minParallel) {
         compareRange(fields, pairsI, pairsJ, gamma, 0, n);
         return gamma;
       }
@@ -75,7 +88,7 @@ export function createComparePool(fields: readonly KernelField[], threads: numbe
         job = { resolve, reject, pending: workers.length };
       });
       for (const w of workers) w.postMessage({ pairsI, pairsJ, gamma, counter, chunk: CHUNK });
-      for (;;) {
+      while (callerWorks) {
         const s = Atomics.add(counter, 0, CHUNK);
         if (s >= n) break;
         compareRange(fields, pairsI, pairsJ, gamma, s, Math.min(n, s + CHUNK));

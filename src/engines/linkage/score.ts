@@ -152,7 +152,7 @@ export function explainPair(
     const col = records.fields[c.fieldIndex]!;
     const a = col.codes[i]!;
     const g = gammaRow[f]!;
-    const valueOf = (r: number): string | null => {
+    const valuesOf = (r: number): string | null => {
       const parts: string[] = [];
       for (const fi of c.fieldIndices) {
         const pc = records.fields[fi]!;
@@ -161,8 +161,8 @@ export function explainPair(
       }
       return parts.length > 0 ? parts.join(", ") : null;
     };
-    const left = valueOf(i);
-    const right = valueOf(j);
+    const left = valuesOf(i);
+    const right = valuesOf(j);
     if (g === NULL_LEVEL) {
       return {
         field: c.field,

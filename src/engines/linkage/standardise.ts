@@ -134,7 +134,7 @@ export function standardisePostcode(raw: string): StandardPostcode | null {
     const inward = s.slice(-3);
     const fixed =
       inward[0]!.replace("O", "0").replace("I", "1") +
-      inward.slice(1).replace(/0/g, "O").replace(/1/g, "I").replace(/5/g, "S");
+      inward.slice(1).replace(/0/g, "O").replace(/1/g, "I").replace(/5/g, "S").replace(/8/g, "B");
     m = UK_FULL.exec(s.slice(0, -3) + fixed);
   }
   if (m) {

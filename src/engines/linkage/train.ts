@@ -362,6 +362,8 @@ export interface TrainInput {
   /** Rules to train m on (default: all blocking rules). Indices into blocking.rules. */
   trainingRules?: number[];
   maxIterations?: number;
+  /** Take expected matches out of the exact-level u and fit again (default true). */
+  refineU?: boolean;
 }
 
 const LOCATION = new Set(["postcode", "street_number", "address_1", "address_2", "suburb"]);
@@ -383,7 +385,6 @@ export function train(input: TrainInput): Model {
   const { records, comparisons, blocking } = input;
   const F = comparisons.length;
   const n = input.pairsI.length;
-  const u = estimateU(records, comparisons, input.randomGamma, input.randomPairCount);
   const keys = blocking.keys;
   const R = keys.length;
   const table = patternTable(input.gamma, F, n, (p) => {
@@ -397,6 +398,84 @@ export function train(input: TrainInput): Model {
     }
     return mask;
   });
+  const u0 = estimateU(records, comparisons, input.randomGamma, input.randomPairCount);
+  const first = fitModel(input, table, u0);
+  if (input.refineU === false) return first;
+  // Value frequencies count pairs of records of the same person too (a duplicate shares its
+  // NHS number with the original): take the expected matching pairs out of the exact-level u,
+  // then fit again.
+  return fitModel(input, table, refineExactU(input, table, first, u0));
+}
+
+/** Exact-level u without the pairs the model expects to be matches (see train). */
+export function refineExactU(
+  input: TrainInput,
+  table: PatternTable,
+  model: Model,
+  u: number[][],
+): number[][] {
+  const { records, comparisons } = input;
+  const F = comparisons.length;
+  const post = patternPosteriors(table, F, model);
+  const link = records.mode === "link";
+  return comparisons.map((c, f) => {
+    const E = c.exactLevels;
+    if (E === 0) return u[f]!;
+    let agreeing = 0;
+    for (let p = 0; p < table.size; p++) {
+      const g = table.levels[p * F + f]!;
+      if (g !== NULL_LEVEL && g < E) agreeing += table.counts[p]! * post[p]!;
+    }
+    const col = records.fields[c.fieldIndex]!;
+    let shared = 0;
+    let total: number;
+    if (link) {
+      for (let k = 0; k < col.counts.length; k++)
+        shared += col.countsLeft[k]! * (col.counts[k]! - col.countsLeft[k]!);
+      total = col.presentLeft * (col.present - col.presentLeft);
+    } else {
+      for (let k = 0; k < col.counts.length; k++) shared += col.counts[k]! * (col.counts[k]! - 1);
+      agreeing *= 2; // ordered pairs
+      total = col.present * (col.present - 1);
+    }
+    if (total <= 0) return u[f]!;
+    // At least "one coincidence", so a value seen only in duplicates does not give infinite weight.
+    const floor = Math.max(1e-7, 1 / (total + 1));
+    const exact = Math.max(floor, (shared - agreeing) / total);
+    const old = u[f]!.slice(0, E).reduce((a, b) => a + b, 0);
+    const rest = u[f]!.slice(E).reduce((a, b) => a + b, 0);
+    const others = u[f]!.length - E;
+    return u[f]!.map((v, l) =>
+      l < E
+        ? old > 0
+          ? (v / old) * exact
+          : exact / E
+        : rest > 0
+          ? Math.max(1e-7, (v / rest) * (1 - exact))
+          : (1 - exact) / others,
+    );
+  });
+}
+
+function patternPosteriors(table: PatternTable, F: number, model: Model): Float64Array {
+  const post = new Float64Array(table.size);
+  const prior = Math.log2(model.lambda / (1 - model.lambda));
+  const W = model.comparisons.map((c) => c.levels.map((l) => Math.log2(l.m / l.u)));
+  for (let p = 0; p < table.size; p++) {
+    let w = prior;
+    for (let f = 0; f < F; f++) {
+      const g = table.levels[p * F + f]!;
+      if (g !== NULL_LEVEL) w += W[f]![g]!;
+    }
+    post[p] = 1 / (1 + 2 ** -w);
+  }
+  return post;
+}
+
+function fitModel(input: TrainInput, table: PatternTable, u: number[][]): Model {
+  const { records, comparisons, blocking } = input;
+  const F = comparisons.length;
+  const n = input.pairsI.length;
   const mSum = comparisons.map((c) => new Array<number>(c.levels.length).fill(0));
   const mRules = comparisons.map(() => [] as string[]);
   const sessions: EmSession[] = [];
