@@ -15,6 +15,9 @@ import type { CheckResult, Dictionary, DictionaryEntry, Flag, Note } from "./typ
 export const QUOTED_MESSAGE =
   "In quotation marks, so recorded as quoted words (for example the child's own account) and not flagged.";
 
+/** How far (in tokens) a "sentence" condition looks either side of the match. */
+export const SENTENCE_REACH = 40;
+
 interface Candidate {
   startTok: number;
   endTok: number; // exclusive
@@ -34,7 +37,14 @@ function holds(c: CompiledCondition, tokens: Token[], s: number, e: number, ss: 
     case "at":
       return matchAt(c.pattern, tokens, se, s) >= 0;
     case "sentence":
-      return matchWithin(c.pattern, tokens, ss, se);
+      // the sentence, but no further than SENTENCE_REACH tokens either side of the match, so a
+      // text without full stops cannot make checking quadratic
+      return matchWithin(
+        c.pattern,
+        tokens,
+        Math.max(ss, s - SENTENCE_REACH),
+        Math.min(se, e + SENTENCE_REACH),
+      );
   }
 }
 
@@ -42,12 +52,14 @@ function holds(c: CompiledCondition, tokens: Token[], s: number, e: number, ss: 
 function resolveOverlaps(cands: Candidate[]): Candidate[] {
   cands.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || a.order - b.order);
   const kept: Candidate[] = [];
+  const entryEnd = new Map<string, number>(); // furthest end kept so far, per entry
   let maxEnd = -1;
   for (const c of cands) {
     if (c.end <= maxEnd) continue; // inside (or equal to) an earlier, longer find
-    if (kept.some((k) => k.entry.id === c.entry.id && k.end > c.start)) continue;
+    if ((entryEnd.get(c.entry.id) ?? -1) > c.start) continue; // overlaps its own entry's find
     kept.push(c);
     maxEnd = Math.max(maxEnd, c.end);
+    entryEnd.set(c.entry.id, Math.max(entryEnd.get(c.entry.id) ?? -1, c.end));
   }
   return kept;
 }

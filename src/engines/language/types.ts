@@ -17,7 +17,7 @@ export type Category = (typeof CATEGORIES)[number];
  * - before: the pattern ends right where the match starts
  * - after: the pattern starts right where the match ends
  * - at: the pattern starts where the match starts (it may run past the match)
- * - sentence: the pattern occurs anywhere in the match's sentence
+ * - sentence: the pattern occurs in the match's sentence (up to 40 tokens either side of it)
  */
 export type Condition = { before: string } | { after: string } | { at: string } | { sentence: string };
 
