@@ -449,7 +449,7 @@ export type UserDef = {
   roles: readonly Role[];
   /** Sits on the MACE panel (relationship to cohort children). */
   panel?: boolean;
-  /** Shown on the start-up banner. */
+  /** Shown on the start-up banner, with this qualifier after the role (e.g. "Practitioner (school DSL)"). */
   key?: string;
   /** Allocated as a social worker to children with referrals. */
   allocates?: boolean;
@@ -499,7 +499,7 @@ export const USERS: readonly UserDef[] = [
     title: "Detective Sergeant",
     team: "Joint Screening Team (MASH)",
     roles: ["screener"],
-    key: "Joint screening (police)",
+    key: "police",
   },
   {
     agency: "KCON",
@@ -507,7 +507,7 @@ export const USERS: readonly UserDef[] = [
     title: "Intelligence Analyst",
     team: "Force Intelligence Bureau",
     roles: ["analyst"],
-    key: "Police analyst",
+    key: "police",
   },
   {
     agency: "KCON",
@@ -530,7 +530,7 @@ export const USERS: readonly UserDef[] = [
     title: "Social Worker",
     team: "Exploitation and Missing Team",
     roles: ["practitioner"],
-    key: "Social worker",
+    key: "social worker",
     allocates: true,
   },
   {
@@ -595,7 +595,7 @@ export const USERS: readonly UserDef[] = [
     title: "Senior Practitioner",
     team: "Multi-Agency Safeguarding Hub (MASH)",
     roles: ["screener"],
-    key: "Joint screening (social care)",
+    key: "social care",
   },
   {
     agency: "KCC-CSC",
@@ -611,7 +611,7 @@ export const USERS: readonly UserDef[] = [
     team: "Exploitation and Missing Team",
     roles: ["manager"],
     panel: true,
-    key: "Manager",
+    key: "social care",
   },
   {
     agency: "KCC-CSC",
@@ -642,7 +642,7 @@ export const USERS: readonly UserDef[] = [
     title: "Information Governance Officer",
     team: "Information Governance",
     roles: ["auditor"],
-    key: "Auditor",
+    key: "",
   },
   {
     agency: "KCC-EDU",
@@ -659,7 +659,7 @@ export const USERS: readonly UserDef[] = [
     team: "Exploitation Hub",
     roles: ["mace_coordinator"],
     panel: true,
-    key: "MACE coordinator",
+    key: "partnership",
   },
   {
     agency: "KSCP",
@@ -689,7 +689,7 @@ export const USERS: readonly UserDef[] = [
     title: "Independent Scrutineer",
     team: "Scrutiny",
     roles: ["committee"],
-    key: "Committee member",
+    key: "independent scrutineer",
   },
   {
     agency: "KSCP",
@@ -705,7 +705,7 @@ export const USERS: readonly UserDef[] = [
     title: "Systems Administrator",
     team: "Partnership Business Unit",
     roles: ["admin"],
-    key: "Administrator",
+    key: "partnership",
   },
   {
     agency: "KSCP",
@@ -721,7 +721,7 @@ export const USERS: readonly UserDef[] = [
     title: "Sexual Health Nurse (Young People)",
     team: "Sexual Health Service",
     roles: ["practitioner"],
-    key: "Health practitioner",
+    key: "sexual health nurse",
   },
   {
     agency: "KSH-NHS",
@@ -774,7 +774,7 @@ export const USERS: readonly UserDef[] = [
     title: "Designated Safeguarding Lead",
     team: "Pastoral",
     roles: ["practitioner"],
-    key: "School DSL",
+    key: "school DSL",
   },
   {
     agency: "SCH-SQA",
@@ -1737,9 +1737,9 @@ export const WHAT_HAPPENED: Record<Concern | "peer", readonly string[]> = {
     "{N} ({A}) was stopped by police in {townB} late at night, a long way from home, carrying a phone that receives frequent short calls. Family report a marked change in behaviour: {N} is withdrawn at home, has an unexplained injury to {his} face and is frightened when the phone rings.",
   ],
   cce: [
-    "{N}'s school ({school}) reports that attendance has fallen to {att}% this term. Staff have seen {N} ({A}) collected at the gates by older males in a {car}. {N} has new expensive clothing and trainers and has told friends {he} owes someone money. {N} has been missing overnight three times this month.",
+    "{N}'s school ({school}) reports that attendance has fallen to {att}% this term. Staff have seen {N} ({A}) collected at the gates by older males in a {car}. {N} has new expensive clothing and trainers and has told friends that adults are demanding money from {him}. {N} has been missing overnight three times this month.",
     "{N} ({A}) was arrested in {townB} for possession with intent to supply. The arresting officer recorded that {N} appeared scared, had been given the drugs by an adult {he} would not name, and had no money for food. The custody sergeant made a safeguarding referral and {N} is being treated as a possible victim of criminal exploitation.",
-    "The youth justice case manager reports that {N} ({A}) has been seen with adults linked to drug supply and has started carrying a knife 'for protection'. {N} has said {he} cannot leave because {he} owes money. {N}'s parent is very worried and has asked for help.",
+    "The youth justice case manager reports that {N} ({A}) has been seen with adults linked to drug supply and has started carrying a knife 'for protection'. {N} has said {he} cannot get away because the adults are demanding money from {him}. {N}'s parent is very worried and has asked for help.",
   ],
   cse: [
     "{N} ({A}) has been seen regularly at {takeaway} late in the evening with adult males aged around 25 to 40. Adults there have given {N} free food, cigarettes and alcohol, and {N} has been seen getting into a {car} driven by an adult. {N} has missed school and returned home late and distressed. The school nurse has concerns about {his} sexual health.",
@@ -1750,7 +1750,7 @@ export const WHAT_HAPPENED: Record<Concern | "peer", readonly string[]> = {
   online: [
     "{N} ({A}) was contacted on {platform} by an account believed to belong to an adult. The account asked {N} for sexual images and then threatened to share them with {his} friends unless {he} sent more (sextortion). {N} told {his} parent, who contacted police. {N} is frightened and has not been sleeping.",
     "A parent found messages on {N}'s phone from several unknown accounts on {platform} offering money and gifts in return for photographs. {N} ({A}) said {he} felt scared and embarrassed and did not know how to make it stop.",
-    "{N} ({A}) disclosed to the designated safeguarding lead that an adult {he} met online has been sending {him} money and gifts and asking to meet 'his friends'. {N} describes the adult, believed to be around 30, as {his} boyfriend. Screenshots show requests for sexual images.",
+    `{N} ({A}) disclosed to the designated safeguarding lead that an adult {he} met online has been sending {him} money and gifts and asking to meet 'his friends'. {N} describes the adult, believed to be around 30, as {his} "boyfriend". Screenshots show requests for sexual images.`,
   ],
   trafficking: [
     "{N} ({A}) was found working in a car wash in {townB} during school hours. {N} said {he} was brought there each day by an adult and paid nothing because {he} 'owes for the journey'. {N} was taken to a place of safety; a referral to the National Referral Mechanism is being considered.",
@@ -1796,7 +1796,7 @@ export const CHILD_WISHES: readonly string[] = [
   "Wants to stay with current carer.",
   "Would prefer to speak to a female worker.",
   "Does not want police to visit at school.",
-  "Wants help to get away from the people they owe money to.",
+  "Wants help to get away from the adults who are demanding money.",
   "Wants to go back to football and see friends from before.",
   "Would like to talk to someone who is not from social care.",
   "Wants mum to be told what is happening.",
@@ -1811,7 +1811,7 @@ export const DECISION_RATIONALE: Record<string, readonly string[]> = {
   ],
   single_agency: [
     "Concerns are being managed by the school's safeguarding team with support from the school nurse. Single-agency plan agreed with review in six weeks.",
-    "Early help offered by the youth service; family consented. Referrer to re-refer if further indicators emerge.",
+    "Early help offered by the youth service; family agreed to it. Referrer to re-refer if further indicators emerge.",
   ],
   strategy_discussion: [
     "Reasonable cause to suspect significant harm. Strategy discussion convened with police, health and education within one working day; section 47 enquiries agreed.",

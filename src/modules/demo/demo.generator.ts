@@ -4,7 +4,7 @@
 // no Math.random: every draw comes from seeded streams (./prng.ts) and every date is relative to
 // the reference date. All people, places, numbers and organisations are invented.
 import type { AgencyKind, NodeKind, RelationshipKind, SendStatus, Sex } from "../../db/schema.ts";
-import { ROLES, type Role } from "../identity/roles.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../identity/roles.ts";
 import {
   AGENCIES,
   BUILDS,
@@ -284,16 +284,21 @@ export type KeyDemoUser = { email: string; role: Role; label: string; agencyCode
 
 /** One sign-in per role, plus a school DSL and a health practitioner: the start-up banner. */
 export const KEY_DEMO_USERS: readonly KeyDemoUser[] = (() => {
-  const keyed = USERS.map((u, i) => ({ u, email: USER_EMAILS[i] })).filter((x) => x.u.key);
+  const keyed = USERS.map((u, i) => ({ u, email: USER_EMAILS[i] })).filter((x) => x.u.key !== undefined);
   const out: KeyDemoUser[] = [];
   for (const role of ROLES) {
     for (const x of keyed) {
-      if (x.u.roles[0] === role && !out.some((o) => o.email === x.email)) {
-        out.push({ email: x.email, role, label: x.u.key!, agencyCode: x.u.agency });
+      if (x.u.roles[0] === role) {
+        out.push({
+          email: x.email,
+          role,
+          label: x.u.key ? `${ROLE_LABELS[role]} (${x.u.key})` : ROLE_LABELS[role],
+          agencyCode: x.u.agency,
+        });
       }
     }
   }
-  return out.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+  return out;
 })();
 
 // ---------- Small helpers ----------
@@ -799,7 +804,7 @@ class CountyBuilder {
     const aliases = [...(p.alias ?? [])];
     if (rng.chance(0.45)) aliases.push(rng.pick(STREET_NAMES_ADULT));
     const ageWords = knownDob ? `aged ${ageOn(dob, this.ref)}` : `believed to be around ${age}`;
-    const description = `${sex === "female" ? "Female" : sex === "male" ? "Male" : "Adult"}, ${ageWords}, ${rng.pick(BUILDS)}, ${rng.pick(HAIR)}, ${rng.pick(FEATURES)}. ${p.role}`;
+    const description = `${sex === "female" ? "Female" : sex === "male" ? "Male" : "Adult"}, ${ageWords}, ${rng.pick(BUILDS)}, ${rng.pick(HAIR)}, ${rng.pick(sex === "female" ? FEATURES.filter((f) => f !== "beard" && f !== "moustache") : FEATURES)}. ${p.role}`;
     this.personSeq++;
     const row: PersonRow = {
       id: this.id(),
@@ -1128,7 +1133,7 @@ class CountyBuilder {
       this.person(rng, {
         minAge: 18,
         maxAge: 24,
-        role: `Believed to manage runners and the supply address for the '${lineName}' line in ${townB.name}.`,
+        role: `Believed to direct the children exploited by the '${lineName}' line and to manage its supply address in ${townB.name}.`,
       }),
     );
     const linePhone = this.phone(rng, `'${lineName}' deal line`);
@@ -1443,7 +1448,7 @@ class CountyBuilder {
         maxAge: 38,
         role:
           sex === "female"
-            ? "Older adult the child describes as a boyfriend; gives gifts, lifts and alcohol."
+            ? 'Older adult the child describes as "my boyfriend"; gives the child gifts, lifts and alcohol.'
             : "Older adult believed to give the child money and ask favours in return.",
       });
       const childRef: [NodeKind, string] = ["child", this.out.children[c].id];
@@ -1667,7 +1672,9 @@ class CountyBuilder {
       const first = inNetwork
         ? Math.max(this.now - 1000 * DAY, this.networkStart[m.network] + rng.int(-60, 120) * DAY)
         : this.now - rng.int(20, 900) * DAY;
-      let day = londonDay(Math.min(first, this.now - 6 * DAY));
+      // Not before the child was 10 and a half.
+      const earliest = m.dob + Math.round(10.5 * 365.25) * DAY;
+      let day = londonDay(Math.min(Math.max(first, earliest + rng.int(0, 200) * DAY), this.now - 6 * DAY));
       const total = count + (fresh.has(c) ? 1 : 0);
       for (let k = 0; k < total; k++) {
         const isFresh = fresh.has(c) && k === total - 1;

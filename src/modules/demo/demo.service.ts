@@ -7,7 +7,6 @@ import type { DB } from "../../db/schema.ts";
 import { londonDate } from "../../platform/clock.ts";
 import { audit } from "../audit/index.ts";
 import { hashPassword } from "../identity/identity.service.ts";
-import { ROLE_LABELS } from "../identity/roles.ts";
 import {
   type Counts,
   countsOf,
@@ -111,8 +110,26 @@ async function clearExisting(
   return deleted;
 }
 
+const refusal = (agencies: number) =>
+  new DemoSeedRefused(
+    `the database already has ${agencies} agencies; the demo county is only loaded into an empty database (use --replace to delete everything first)`,
+  );
+
+async function agencyCount(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom("agencies")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function seedDemo(db: Kysely<DB>, opts: SeedOptions): Promise<Counts> {
   const progress = opts.onProgress ?? (() => {});
+  // Refuse early, before generating anything; checked again under a lock inside the transaction.
+  if (!opts.replace) {
+    const n = await agencyCount(db);
+    if (n > 0) throw refusal(n);
+  }
   progress("generating", 0, 1);
   const county = generateCounty({
     children: opts.children,
@@ -133,17 +150,10 @@ export async function seedDemo(db: Kysely<DB>, opts: SeedOptions): Promise<Count
     await sql`select set_config('lantern.scope', 'system', true)`.execute(tx);
     // Two processes seeding one empty PostgreSQL database at once: the second waits, then refuses.
     await sql`lock table agencies in share row exclusive mode`.execute(tx);
-    const existing = await tx
-      .selectFrom("agencies")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
+    const existing = await agencyCount(tx);
     let deleted: Record<string, number> | null = null;
-    if (Number(existing.n) > 0) {
-      if (!opts.replace) {
-        throw new DemoSeedRefused(
-          `the database already has ${existing.n} agencies; the demo county is only loaded into an empty database (use --replace to delete everything first)`,
-        );
-      }
+    if (existing > 0) {
+      if (!opts.replace) throw refusal(existing);
       deleted = await clearExisting(tx, progress);
     }
     await insertBatched(tx, "agencies", "agencies", county.agencies, progress);
@@ -188,11 +198,7 @@ export async function seedDemo(db: Kysely<DB>, opts: SeedOptions): Promise<Count
 
 /** At start: loads the demo county only when there are no agencies yet. */
 export async function seedIfEmpty(app: App, opts: { children: number; seed?: number }): Promise<void> {
-  const row = await app.db
-    .selectFrom("agencies")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  if (Number(row.n) > 0) return;
+  if ((await agencyCount(app.db)) > 0) return;
   const seed = opts.seed ?? 1;
   // Dates relative to today (London), so "awaiting screening" and "missing now" are current.
   const referenceDate = londonDate(app.clock.now());
@@ -236,15 +242,11 @@ export async function demoSignInsText(app: App): Promise<string> {
   }
   const agencyOf = new Map(rows.map((r) => [r.email, r.agency]));
   const present = KEY_DEMO_USERS.filter((k) => agencyOf.has(k.email));
-  const w1 = Math.max(...present.map((k) => k.label.length));
-  const w2 = Math.max(...present.map((k) => k.email.length));
-  const w3 = Math.max(...present.map((k) => ROLE_LABELS[k.role].length));
+  const w1 = Math.max(...present.map((k) => k.email.length));
+  const w2 = Math.max(...present.map((k) => k.label.length));
   const lines = [
     `Demo sign-ins (synthetic data). Password for every demo user: ${DEMO_PASSWORD}`,
-    ...present.map(
-      (k) =>
-        `  ${k.label.padEnd(w1)}  ${k.email.padEnd(w2)}  ${ROLE_LABELS[k.role].padEnd(w3)}  ${agencyOf.get(k.email)}`,
-    ),
+    ...present.map((k) => `  ${k.email.padEnd(w1)}  ${k.label.padEnd(w2)}  ${agencyOf.get(k.email)}`),
   ];
   return `${lines.join("\n")}\n`;
 }
