@@ -1727,19 +1727,20 @@ export type Concern = (typeof REFERRAL_CONCERNS)[number];
 /**
  * What happened, in respectful, non-victim-blaming professional language: the child is a child
  * and a possible victim; the adults' actions are named as theirs. {N} name, {A} age, pronouns
- * {he} {He} {him} {his} {His}, and place placeholders filled per record.
+ * {he} {He} {him} {his} {His}, {carer} (parent, foster carer, key worker…), and places filled per
+ * record. A template naming {school} is used only for a child who has one.
  */
 export const WHAT_HAPPENED: Record<Concern | "peer", readonly string[]> = {
   county_lines: [
     "{N} ({A}) was found by British Transport Police at {station} at {time}, around {miles} miles from home, with two mobile phones and £{cash} in cash. {N} had been reported missing from {from} two days earlier. {He} appeared exhausted and hungry and had a cut to {his} hand that {he} did not want to talk about. Officers believe {N} is being criminally exploited to move drugs for a county line and have treated {him} as a victim.",
     "Police attended {trap} and found {N} ({A}) inside with an adult male. The flat belongs to a vulnerable adult and is believed to have been taken over to supply drugs (cuckooing). {N} had packages concealed on {his} person. {N} is a child and is being treated as a victim of criminal exploitation; {he} was taken to a place of safety and a strategy discussion was requested.",
-    "{N}'s foster carer reports that {N} ({A}) has gone missing four times in six weeks, returning with cash, a second phone and train tickets to {townB}. {N} told the carer that people 'will hurt my family' if {he} stops. The carer is worried for {his} safety and has kept a log of dates and times.",
-    "{N} ({A}) was stopped by police in {townB} late at night, a long way from home, carrying a phone that receives frequent short calls. Family report a marked change in behaviour: {N} is withdrawn at home, has an unexplained injury to {his} face and is frightened when the phone rings.",
+    "{N}'s {carer} reports that {N} ({A}) has gone missing four times in six weeks, returning with cash, a second phone and train tickets to {townB}. {N} told the {carer} that people 'will hurt my family' if {he} stops. The {carer} is worried for {his} safety and has kept a log of dates and times.",
+    "{N} ({A}) was stopped by police in {townB} late at night, a long way from home, carrying a phone that receives frequent short calls. {N}'s {carer} reports a marked change in behaviour: {N} is withdrawn at home, has an unexplained injury to {his} face and is frightened when the phone rings.",
   ],
   cce: [
-    "{N}'s school ({school}) reports that attendance has fallen to {att}% this term. Staff have seen {N} ({A}) collected at the gates by older males in a {car}. {N} has new expensive clothing and trainers and has told friends that adults are demanding money from {him}. {N} has been missing overnight three times this month.",
+    "Staff at {school} report that {N}'s attendance has fallen to {att}% this term. They have seen {N} ({A}) collected at the gates by older males in a {car}. {N} has new expensive clothing and trainers and has told friends that adults are demanding money from {him}. {N} has been missing overnight three times this month.",
     "{N} ({A}) was arrested in {townB} for possession with intent to supply. The arresting officer recorded that {N} appeared scared, had been given the drugs by an adult {he} would not name, and had no money for food. The custody sergeant made a safeguarding referral and {N} is being treated as a possible victim of criminal exploitation.",
-    "The youth justice case manager reports that {N} ({A}) has been seen with adults linked to drug supply and has started carrying a knife 'for protection'. {N} has said {he} cannot get away because the adults are demanding money from {him}. {N}'s parent is very worried and has asked for help.",
+    "The youth justice case manager reports that {N} ({A}) has been seen with adults linked to drug supply and has started carrying a knife 'for protection'. {N} has said {he} cannot get away because the adults are demanding money from {him}. {N}'s {carer} is very worried and has asked for help.",
   ],
   cse: [
     "{N} ({A}) has been seen regularly at {takeaway} late in the evening with adult males aged around 25 to 40. Adults there have given {N} free food, cigarettes and alcohol, and {N} has been seen getting into a {car} driven by an adult. {N} has missed school and returned home late and distressed. The school nurse has concerns about {his} sexual health.",
@@ -1748,8 +1749,8 @@ export const WHAT_HAPPENED: Record<Concern | "peer", readonly string[]> = {
     "Adults linked to {takeaway} have given {N} ({A}) a phone, money and lifts. {N} has been seen leaving the premises late at night and told a youth worker that {he} 'has to go to parties' to pay back what {he} owes. Professionals are clear that {N} is a child and a possible victim of sexual exploitation.",
   ],
   online: [
-    "{N} ({A}) was contacted on {platform} by an account believed to belong to an adult. The account asked {N} for sexual images and then threatened to share them with {his} friends unless {he} sent more (sextortion). {N} told {his} parent, who contacted police. {N} is frightened and has not been sleeping.",
-    "A parent found messages on {N}'s phone from several unknown accounts on {platform} offering money and gifts in return for photographs. {N} ({A}) said {he} felt scared and embarrassed and did not know how to make it stop.",
+    "{N} ({A}) was contacted on {platform} by an account believed to belong to an adult. The account asked {N} for sexual images and then threatened to share them with {his} friends unless {he} sent more (sextortion). {N} told {his} {carer}, who contacted police. {N} is frightened and has not been sleeping.",
+    "{N}'s {carer} found messages on {N}'s phone from several unknown accounts on {platform} offering money and gifts in return for photographs. {N} ({A}) said {he} felt scared and embarrassed and did not know how to make it stop.",
     `{N} ({A}) disclosed to the designated safeguarding lead that an adult {he} met online has been sending {him} money and gifts and asking to meet 'his friends'. {N} describes the adult, believed to be around 30, as {his} "boyfriend". Screenshots show requests for sexual images.`,
   ],
   trafficking: [
@@ -1758,7 +1759,7 @@ export const WHAT_HAPPENED: Record<Concern | "peer", readonly string[]> = {
   ],
   other: [
     "{N} ({A}) has been excluded from school and is spending long periods with older teenagers and young adults at {park}. Neighbours report drug use there. {N} came home with a black eye and will not say what happened.",
-    "{N}'s parent reports that {N} ({A}) has been coming home late with money {he} cannot explain. There are no specific disclosures, but the pattern of behaviour and new older associates are a concern.",
+    "{N}'s {carer} reports that {N} ({A}) has been coming home late with money {he} cannot explain. There are no specific disclosures, but the pattern of behaviour and new older associates are a concern.",
     "The school reports a sudden change in {N}'s behaviour: {N} ({A}) is tired, withdrawn and has stopped attending football, which {he} used to love. {N} has been seen with older young people outside school and has a new phone.",
   ],
   peer: [

@@ -338,7 +338,7 @@ describe("generateCounty: exploitation work", () => {
     expect(eps.some((e) => e.ended_at === null)).toBe(true);
     expect([...byChild.values()].some((l) => l.length >= 4)).toBe(true); // repeat missing
     const rhi = new Set(eps.map((e) => e.rhi_status));
-    for (const s of ["completed", "declined", "not_completed"]) expect(rhi).toContain(s);
+    for (const s of ["completed", "declined", "not_completed", "due", "offered"]) expect(rhi).toContain(s);
   });
 
   it("gives persons of concern demographics (sometimes missing) and a few registered sex offenders", () => {

@@ -1191,8 +1191,8 @@ class CountyBuilder {
       townB: townB.name,
       station: stB.label,
       trap: trap.label,
-      takeaway: `${rng.pick(TAKEAWAY_NAMES)}, ${townA.name}`,
-      hotel: `${rng.pick(HOTEL_NAMES)}, ${townB.name}`,
+      takeaway: `the ${rng.pick(TAKEAWAY_NAMES)} takeaway in ${townA.name}`,
+      hotel: `${rng.pick(HOTEL_NAMES)} in ${townB.name}`,
       car: car.attributes.description,
       platform: acct?.attributes.platform ?? "Snapchat",
       handle: acct?.attributes.handle ?? "unknown",
@@ -1305,8 +1305,8 @@ class CountyBuilder {
       townB: hotelTown.name,
       station: this.station(rng, town).label,
       trap: `an address in ${hotelTown.name}`,
-      takeaway: takeaway.label,
-      hotel: hotel.label,
+      takeaway: `the ${takeawayName} takeaway in ${town.name}`,
+      hotel: `${HOTEL_NAMES[(net * 7) % HOTEL_NAMES.length]} in ${hotelTown.name}`,
       car: cars[0].attributes.description,
       platform: accounts[0].attributes.platform,
       handle: accounts[0].attributes.handle,
@@ -1370,8 +1370,8 @@ class CountyBuilder {
       townB: rng.pick(TOWNS.filter((t) => t !== town)).name,
       station: this.station(rng, town).label,
       trap: `an address in ${town.name}`,
-      takeaway: `${rng.pick(TAKEAWAY_NAMES)}, ${town.name}`,
-      hotel: `${rng.pick(HOTEL_NAMES)}, ${town.name}`,
+      takeaway: `the ${rng.pick(TAKEAWAY_NAMES)} takeaway in ${town.name}`,
+      hotel: `${rng.pick(HOTEL_NAMES)} in ${town.name}`,
       car: rng.weighted(VEHICLES),
       platform: chat.attributes.platform,
       handle: chat.attributes.handle,
@@ -1412,7 +1412,7 @@ class CountyBuilder {
       townB: TOWNS[4].name,
       station: this.station(rng, TOWNS[0]).label,
       trap: "an address outside the county",
-      takeaway: `${rng.pick(TAKEAWAY_NAMES)}, ${TOWNS[0].name}`,
+      takeaway: `the ${rng.pick(TAKEAWAY_NAMES)} takeaway in ${TOWNS[0].name}`,
       hotel: `${rng.pick(HOTEL_NAMES)}`,
       car: rng.weighted(VEHICLES),
       platform: accounts[0].attributes.platform,
@@ -1474,8 +1474,8 @@ class CountyBuilder {
       townB: townB.name,
       station: `${town.name} railway station`,
       trap: `an address in ${townB.name}`,
-      takeaway: `${rng.pick(TAKEAWAY_NAMES)}, ${town.name}`,
-      hotel: `${rng.pick(HOTEL_NAMES)}, ${town.name}`,
+      takeaway: `the ${rng.pick(TAKEAWAY_NAMES)} takeaway in ${town.name}`,
+      hotel: `${rng.pick(HOTEL_NAMES)} in ${town.name}`,
       car: rng.weighted(VEHICLES),
       platform: rng.pick(PLATFORMS),
       handle: "an unknown account",
@@ -1633,7 +1633,7 @@ class CountyBuilder {
             ["single_agency", 15],
           ] as const)
         : rng.weighted([
-            ["no_further_action", 30],
+            ["no_further_action", r.urgency === "low" || r.urgency === "medium" ? 30 : 0],
             ["single_agency", 35],
             ["strategy_discussion", 20],
             ["mace", 10],
@@ -1672,8 +1672,8 @@ class CountyBuilder {
       const first = inNetwork
         ? Math.max(this.now - 1000 * DAY, this.networkStart[m.network] + rng.int(-60, 120) * DAY)
         : this.now - rng.int(20, 900) * DAY;
-      // Not before the child was 10 and a half.
-      const earliest = m.dob + Math.round(10.5 * 365.25) * DAY;
+      // Not before the child was 11 (12½ for children in networks).
+      const earliest = m.dob + Math.round((inNetwork ? 12.5 : 11) * 365.25) * DAY;
       let day = londonDay(Math.min(Math.max(first, earliest + rng.int(0, 200) * DAY), this.now - 6 * DAY));
       const total = count + (fresh.has(c) ? 1 : 0);
       for (let k = 0; k < total; k++) {
@@ -1696,9 +1696,20 @@ class CountyBuilder {
               ["low", 25],
             ] as const);
         const ref = this.referrer(rng, c);
-        const templates = ctx.kind === "peer_group" ? WHAT_HAPPENED.peer : WHAT_HAPPENED[concerns[0]];
+        const all = ctx.kind === "peer_group" ? WHAT_HAPPENED.peer : WHAT_HAPPENED[concerns[0]];
+        const usable = m.schoolCode ? all : all.filter((t) => !t.includes("{school}"));
+        const templates = usable.length ? usable : WHAT_HAPPENED.other.filter((t) => !t.includes("{school}"));
         const age = ageOn(m.dob, londonDay(received));
-        const school = m.schoolCode ? AGENCIES.find((a) => a.code === m.schoolCode)!.name : "their school";
+        const school = m.schoolCode ? AGENCIES.find((a) => a.code === m.schoolCode)!.name : "";
+        const placement = m.lac ? (m.placementKind ?? "") : "";
+        const carer =
+          !m.lac || placement === "Placed with parents"
+            ? "parent"
+            : placement.startsWith("Foster") || placement.startsWith("Kinship")
+              ? "foster carer"
+              : placement.startsWith("Supported")
+                ? "support worker"
+                : "residential key worker";
         const text = fill(rng.pick(templates), {
           N: child.given_name ?? "The child",
           A: age,
@@ -1716,6 +1727,7 @@ class CountyBuilder {
           townB: ctx.townB,
           town: ctx.town,
           school,
+          carer,
           att: rng.int(42, 81),
           car: ctx.car,
           takeaway: ctx.takeaway,
@@ -1909,7 +1921,16 @@ class CountyBuilder {
     rng: Rng,
     c: number,
     slot: number,
-    opts: { open?: boolean; start?: number; end?: number; found?: string; with?: string; high?: boolean },
+    opts: {
+      open?: boolean;
+      /** Returned within the last three days: the return interview is due or offered. */
+      recent?: boolean;
+      start?: number;
+      end?: number;
+      found?: string;
+      with?: string;
+      high?: boolean;
+    },
   ): MissingEpisodeRow {
     const weekStart = londonDay(this.now) - (slot + 1) * 7 * DAY;
     let started = opts.start;
@@ -1921,7 +1942,9 @@ class CountyBuilder {
       ] as const);
       started = opts.open
         ? this.now - rng.int(3 * 60, 72 * 60) * MINUTE
-        : londonTime(weekStart + rng.int(0, 2) * DAY, minutes);
+        : opts.recent
+          ? this.now - rng.int(30 * 60, 80 * 60) * MINUTE
+          : londonTime(weekStart + rng.int(0, slot === 0 ? 5 : 2) * DAY, minutes);
     }
     let ended: number | null = null;
     if (!opts.open) {
@@ -1997,16 +2020,7 @@ class CountyBuilder {
       started_at: isoInstant(started),
       reported_at: isoInstant(reported),
       ended_at: ended === null ? null : isoInstant(ended),
-      found_location:
-        ended === null
-          ? null
-          : (opts.found ??
-            fill(rng.pick(FOUND_PLACES), {
-              station: ctx.station,
-              town: ctx.town,
-              townB: ctx.townB,
-              park: ctx.park,
-            })),
+      found_location: ended === null ? null : (opts.found ?? this.foundPlace(rng, c, ctx)),
       found_with: ended === null ? null : (opts.with ?? null),
       risk,
       police_reference: absent ? null : this.policeRef(started),
@@ -2017,6 +2031,18 @@ class CountyBuilder {
     };
   }
 
+  private foundPlace(rng: Rng, c: number, ctx: NetworkContext): string {
+    const text = fill(rng.pick(FOUND_PLACES), {
+      station: ctx.station,
+      town: ctx.town,
+      townB: ctx.townB,
+      park: ctx.park,
+    });
+    return this.meta[c].lac && this.meta[c].placementKind !== "Placed with parents"
+      ? text
+      : text.replace("placement", "home");
+  }
+
   private missing(known: number[]): void {
     const rng = new Rng(this.seed, "missing");
     const episodes = this.out.missing_episodes;
@@ -2024,9 +2050,13 @@ class CountyBuilder {
       this.meta[c].network >= 0 ? this.out.networks[this.meta[c].network].kind : null;
     // Missing now: a few known children (slot 0, still open).
     const openCount = known.length ? Math.max(1, Math.round(known.length * 0.02)) : 0;
-    for (const c of rng.sample(known, openCount)) {
+    const latest = rng.sample(known, openCount * 3);
+    for (const [i, c] of latest.entries()) {
       this.slots.set(c, new Set([0]));
-      episodes.push(this.episode(rng, c, 0, { open: true, high: true }));
+      // A third are missing now; the rest came back in the last three days (return interview due).
+      episodes.push(
+        this.episode(rng, c, 0, i < openCount ? { open: true, high: true } : { recent: true, high: true }),
+      );
     }
     // Missing together: the same window, found together; the derived link explains itself.
     for (const j of this.jointMissing) {
