@@ -99,6 +99,8 @@ describe("betweenness on Zachary's karate club", () => {
     const seq = betweenness(g).values;
     const par = await betweennessParallel(g, { threads: 2, minWork: 0 });
     expect(par.exact).toBe(true);
+    expect(par.threads).toBe(2); // the worker really ran its share
+    expect((await betweennessParallel(g, { threads: 2 })).threads).toBe(1); // too little work to split
     for (let i = 0; i < g.n; i++) expect(par.values[i]).toBeCloseTo(seq[i], 14);
   });
 });

@@ -57,6 +57,8 @@ export interface Betweenness {
   exact: boolean;
   /** Number of source nodes used. */
   sources: number;
+  /** Threads that did the work (betweennessParallel only; a failed worker's share falls back). */
+  threads?: number;
 }
 
 export const DEFAULT_BETWEENNESS_SAMPLES = 256;
