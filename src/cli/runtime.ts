@@ -45,7 +45,9 @@ export async function orExit<T>(p: Promise<T>): Promise<T> {
 /** Opens the app (database + migrations) for a one-off command, runs fn, closes. */
 export async function withApp<T>(config: Config, fn: (app: App) => Promise<T>): Promise<T> {
   const { openApp } = await import("../boot.ts");
-  const app = await orExit(openApp(config, {}));
+  const { createLogger } = await import("../platform/logger.ts");
+  // One-off commands are quiet unless LOG_LEVEL asks otherwise: their output is for a person.
+  const app = await orExit(openApp(config, { logger: createLogger(process.env.LOG_LEVEL ?? "warn") }));
   try {
     return await fn(app);
   } finally {
