@@ -199,32 +199,20 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
   progress.start("read", totalBytes, "bytes");
   for (let fi = 0; fi < files.length; fi++) {
     const resolved = resolvedPerFile[fi]!;
-    const columnOf = specs.map((s) => resolved.mappings.find((m) => m.field === s)?.column ?? -1);
-    const idCol = resolved.idColumn;
-    const F = specs.length;
-    let isHeader = true;
-    let rowNo = 0;
-    const raw = new Array<string | undefined>(F);
-    const parser = new engine.CsvParser((row) => {
-      if (isHeader) {
-        isHeader = false;
-        return;
-      }
-      rowNo++;
-      for (let f = 0; f < F; f++) {
-        const c = columnOf[f]!;
-        raw[f] = c >= 0 ? row[c] : undefined;
-      }
-      const id = (row[idCol] ?? "").trim();
-      b.add(id === "" ? `row-${rowNo}` : id, raw);
+    // column → field it feeds (-1: none)
+    const fieldOfColumn = new Array<number>(headers[fi]!.length).fill(-1);
+    specs.forEach((s, f) => {
+      const m = resolved.mappings.find((x) => x.field === s);
+      if (m) fieldOfColumn[m.column] = f;
     });
-    const stream = createReadStream(files[fi]!, { encoding: "utf8", highWaterMark: 1 << 20 });
+    const ingest = new engine.CsvByteIngest(b, fieldOfColumn, resolved.idColumn);
+    const stream = createReadStream(files[fi]!, { highWaterMark: 1 << 20 });
     for await (const chunk of stream) {
-      parser.push(chunk as string);
-      bytesDone += Buffer.byteLength(chunk as string);
+      ingest.push(chunk as Buffer);
+      bytesDone += (chunk as Buffer).length;
       progress.update(bytesDone);
     }
-    parser.end();
+    ingest.end();
     if (mode === "link" && fi === 0) b.endLeft();
   }
   const records = b.finish();

@@ -227,13 +227,70 @@ function crossJw(
   return jaroWinkler2(c1, o1[x]!, l1, c2, o2[y]!, l2);
 }
 
+/**
+ * A small direct-mapped cache of results for pairs of codes: names and towns repeat a lot, so
+ * most comparisons of them are answered without computing a string similarity. Each thread has
+ * its own (kernel fields are copied into workers).
+ */
+class PairMemo {
+  private readonly ka: Int32Array;
+  private readonly kb: Int32Array;
+  private readonly v: Uint8Array;
+  private readonly shift: number;
+
+  constructor(bits = 16) {
+    this.ka = new Int32Array(1 << bits).fill(-1);
+    this.kb = new Int32Array(1 << bits);
+    this.v = new Uint8Array(1 << bits);
+    this.shift = 32 - bits;
+  }
+
+  private slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b)) >>> this.shift;
+  }
+
+  /** The cached value, or -1. */
+  get(a: number, b: number): number {
+    const s = this.slot(a, b);
+    return this.ka[s] === a && this.kb[s] === b ? this.v[s]! : -1;
+  }
+
+  set(a: number, b: number, value: number): void {
+    const s = this.slot(a, b);
+    this.ka[s] = a;
+    this.kb[s] = b;
+    this.v[s] = value;
+  }
+}
+
+const memos = new WeakMap<KernelField, PairMemo>();
+const crossMemos = new WeakMap<KernelField, PairMemo>();
+
+function memoFor(k: KernelField, table: WeakMap<KernelField, PairMemo>): PairMemo {
+  let m = table.get(k);
+  if (!m) {
+    m = new PairMemo();
+    table.set(k, m);
+  }
+  return m;
+}
+
+// Given name g (of this field) against surname s (of the other field), memoised.
+function givenLikeSurname(k: KernelField, g: number, s: number): boolean {
+  const memo = memoFor(k, crossMemos);
+  const hit = memo.get(g, s);
+  if (hit >= 0) return hit === 1;
+  const o = k.other!;
+  const yes = crossJw(k.chars, k.offsets, g, o.chars, o.offsets, s) >= 0.92;
+  memo.set(g, s, yes ? 1 : 0);
+  return yes;
+}
+
 function namesSwapped(k: KernelField, a: number, b: number, i: number, j: number): boolean {
   const o = k.other!;
   const si = o.codes[i]!;
   const sj = o.codes[j]!;
-  if (sj >= 0 && crossJw(k.chars, k.offsets, a, o.chars, o.offsets, sj) >= 0.92) return true;
-  if (si >= 0 && crossJw(o.chars, o.offsets, si, k.chars, k.offsets, b) >= 0.92) return true;
-  return false;
+  return (sj >= 0 && givenLikeSurname(k, a, sj)) || (si >= 0 && givenLikeSurname(k, b, si));
 }
 
 /** Level of one field for codes a and b (both present and different) of records i and j. */
@@ -245,21 +302,40 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
   const lb = k.offsets[b + 1]! - ob;
   switch (k.kind) {
     case "given": {
-      if (sharesGroup(k.groupOffsets!, k.groups!, a, b)) return 1;
-      const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
-      if (jw >= 0.92) return 2;
-      if (k.other && namesSwapped(k, a, b, i, j)) return 3;
-      if (jw >= 0.8) return 4;
-      if ((la === 1 || lb === 1 || ch[oa + 1] === 32 || ch[ob + 1] === 32) && ch[oa] === ch[ob]) return 5;
-      return 6;
+      // Memoised: the level without the swap check (which depends on the surnames too).
+      const memo = memoFor(k, memos);
+      const x = a < b ? a : b;
+      const y = a < b ? b : a;
+      let level = memo.get(x, y);
+      if (level < 0) {
+        if (sharesGroup(k.groupOffsets!, k.groups!, a, b)) level = 1;
+        else {
+          const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
+          if (jw >= 0.92) level = 2;
+          else if (jw >= 0.8) level = 4;
+          else if ((la === 1 || lb === 1 || ch[oa + 1] === 32 || ch[ob + 1] === 32) && ch[oa] === ch[ob])
+            level = 5;
+          else level = 6;
+        }
+        memo.set(x, y, level);
+      }
+      if (level >= 4 && k.other && namesSwapped(k, a, b, i, j)) return 3;
+      return level;
     }
     case "surname": {
-      if (equalIgnoringSpaces(ch, oa, oa + la, ob, ob + lb)) return 0;
-      if (sharesGroup(k.groupOffsets!, k.groups!, a, b)) return 1;
-      const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
-      if (jw >= 0.92) return 2;
-      if (jw >= 0.8) return 3;
-      return 4;
+      const memo = memoFor(k, memos);
+      const x = a < b ? a : b;
+      const y = a < b ? b : a;
+      let level = memo.get(x, y);
+      if (level >= 0) return level;
+      if (equalIgnoringSpaces(ch, oa, oa + la, ob, ob + lb)) level = 0;
+      else if (sharesGroup(k.groupOffsets!, k.groups!, a, b)) level = 1;
+      else {
+        const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
+        level = jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
+      }
+      memo.set(x, y, level);
+      return level;
     }
     case "date": {
       const ya = k.ymd![a]!;
@@ -298,8 +374,18 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
       const d = osaSlice(ch, oa, la, ob, lb, 2);
       return d <= 1 ? 1 : d === 2 ? 2 : 3;
     }
-    case "address":
     case "town": {
+      const memo = memoFor(k, memos);
+      const x = a < b ? a : b;
+      const y = a < b ? b : a;
+      const hit = memo.get(x, y);
+      if (hit >= 0) return hit;
+      const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
+      const level = jw >= 0.92 ? 1 : jw >= 0.8 ? 2 : 3;
+      memo.set(x, y, level);
+      return level;
+    }
+    case "address": {
       const jw = jaroWinklerSlice(ch, oa, la, ob, lb);
       return jw >= 0.92 ? 1 : jw >= 0.8 ? 2 : 3;
     }
@@ -329,20 +415,24 @@ export function compareLocation(k: KernelField, i: number, j: number): number {
   const parts = k.parts!;
   // postcode: -1 missing, 0 exact, 1 one typing error, 2 sector, 3 district, 4 other
   const pc = partLevel(parts.postcode, i, j);
-  // address line: house number and lines 1 and 2, agreeing parts against disagreeing ones
-  let agree = 0;
-  let differ = 0;
-  const house = partLevel(parts.house, i, j);
-  if (house === 0) agree++;
-  else if (house > 0) differ++;
-  for (const part of [parts.line1, parts.line2]) {
-    const x = linesAgree(part, i, j);
-    if (x === 1) agree++;
-    else if (x === 0) differ++;
-  }
-  const line = agree === 0 && differ === 0 ? -1 : agree > 0 && agree >= differ ? 1 : 0;
   const town = linesAgree(parts.town, i, j);
-  if (pc < 0 && line < 0 && town < 0) return NULL_LEVEL;
+  // The address line (house number, lines 1 and 2: agreeing parts against disagreeing ones)
+  // only matters for some postcode outcomes; most random pairs never need it.
+  let line = -1;
+  if (pc <= 1 || town === 1) {
+    let agree = 0;
+    let differ = 0;
+    const house = partLevel(parts.house, i, j);
+    if (house === 0) agree++;
+    else if (house > 0) differ++;
+    for (const part of [parts.line1, parts.line2]) {
+      const x = linesAgree(part, i, j);
+      if (x === 1) agree++;
+      else if (x === 0) differ++;
+    }
+    line = agree === 0 && differ === 0 ? -1 : agree > 0 && agree >= differ ? 1 : 0;
+    if (pc < 0 && line < 0 && town < 0) return NULL_LEVEL;
+  }
   if (pc === 0) return line === 1 ? 0 : 1;
   if (line === 1 && (pc === 1 || pc < 0) && town !== 0) return 2;
   if (pc === 1) return 3;

@@ -26,6 +26,7 @@ export {
   NULL_LEVEL,
 } from "./compare.ts";
 export { CsvParser, csvField, parseCsv } from "./csv.ts";
+export { CsvByteIngest } from "./csv-bytes.ts";
 export { isCalendarDate, type ParsedDate, parseDate } from "./dates.ts";
 export {
   type ColumnMapping,

@@ -92,24 +92,25 @@ export class RecordSetBuilder {
       // A cache that rarely hits (postcodes, address lines: nearly all distinct) only costs.
       if (cache.size === 100_000 && this.n < 200_000) this.rawCache[f] = null;
     }
-    const std = raw === "" ? null : this.standardisers[f]!(raw);
-    let code = -1;
-    if (std !== null && std !== "") {
-      const intern = this.intern[f]!;
-      const known = intern.get(std);
-      if (known !== undefined) code = known;
-      else {
-        code = this.values[f]!.length;
-        intern.set(std, code);
-        this.values[f]!.push(std);
-      }
-    }
+    const code = this.codeOf(f, raw);
     if (cache) cache.set(raw, code);
     return code;
   }
 
-  /** Add a record: its id and one raw value per field, in the order of `specs`. */
-  add(id: string, raw: readonly (string | undefined | null)[]): void {
+  /** Standardise and intern one raw value of field f (no caching): its code, -1 when missing. */
+  codeOf(f: number, raw: string): number {
+    const std = raw === "" ? null : this.standardisers[f]!(raw);
+    if (std === null || std === "") return -1;
+    const intern = this.intern[f]!;
+    const known = intern.get(std);
+    if (known !== undefined) return known;
+    const code = this.values[f]!.length;
+    intern.set(std, code);
+    this.values[f]!.push(std);
+    return code;
+  }
+
+  private grow(): void {
     if (this.n === this.codes[0]?.length) {
       this.codes = this.codes.map((c) => {
         const bigger = new Int32Array(c.length * 2);
@@ -117,7 +118,20 @@ export class RecordSetBuilder {
         return bigger;
       });
     }
+  }
+
+  /** Add a record: its id and one raw value per field, in the order of `specs`. */
+  add(id: string, raw: readonly (string | undefined | null)[]): void {
+    this.grow();
     for (let f = 0; f < this.specs.length; f++) this.codes[f]![this.n] = this.code(f, raw[f]);
+    this.ids.push(id);
+    this.n++;
+  }
+
+  /** Add a record whose field codes are known already (from codeOf), in the order of `specs`. */
+  addCodes(id: string, codes: ArrayLike<number>): void {
+    this.grow();
+    for (let f = 0; f < this.specs.length; f++) this.codes[f]![this.n] = codes[f]!;
     this.ids.push(id);
     this.n++;
   }

@@ -129,11 +129,11 @@ export function jaroWinkler2(
   return j + p * 0.1 * (1 - j);
 }
 
-const peq = new Int32Array(128);
+const peq = new Int32Array(65536);
 
 /**
  * Levenshtein distance of two slices: Myers' bit-parallel algorithm (Hyyrö's formulation) when
- * the shorter string has at most 32 characters, all ASCII; the classic dynamic programme otherwise.
+ * the shorter string has at most 32 characters; the classic dynamic programme otherwise.
  */
 export function levenshteinSlice(chars: Uint16Array, a: number, la: number, b: number, lb: number): number {
   // Pattern = the shorter string.
@@ -147,8 +147,6 @@ export function levenshteinSlice(chars: Uint16Array, a: number, la: number, b: n
   }
   if (la === 0) return lb;
   if (la > 32) return levenshteinDp(chars, a, la, b, lb);
-  for (let i = 0; i < la; i++) if (chars[a + i]! >= 128) return levenshteinDp(chars, a, la, b, lb);
-  for (let j = 0; j < lb; j++) if (chars[b + j]! >= 128) return levenshteinDp(chars, a, la, b, lb);
   for (let i = 0; i < la; i++) peq[chars[a + i]!]! |= 1 << i;
   let pv = -1;
   let mv = 0;
