@@ -1793,6 +1793,12 @@ export const CHILD_VOICE: readonly string[] = [
   "Can the person from Kestrel come instead? I like talking to her.",
 ];
 
+export const WITHDRAWN_REASONS: readonly string[] = [
+  "Referral made in error: an open referral for the same concern already exists (duplicate).",
+  "Referrer withdrew the referral: the information was about a different child.",
+  "The child moved out of the area before screening; the referral was passed to the new local authority.",
+];
+
 export const CHILD_WISHES: readonly string[] = [
   "Wants to stay with current carer.",
   "Would prefer to speak to a female worker.",
@@ -1829,30 +1835,47 @@ export const DECISION_RATIONALE: Record<string, readonly string[]> = {
 };
 
 /** Sightings of children nobody has named yet, with the concern each suggests. */
-export const UNKNOWN_CHILD_DESCRIPTIONS: readonly { text: string; concerns: Concern[] }[] = [
+export const UNKNOWN_CHILD_DESCRIPTIONS: readonly {
+  text: string;
+  concerns: Concern[];
+  age: number;
+  sex: "female" | "male" | "unknown";
+}[] = [
   {
     text: "Girl, around 14, white, long dark hair, wearing a school blazer, seen getting into a silver car outside {takeaway} at about 21:30.",
     concerns: ["cse"],
+    age: 14,
+    sex: "female",
   },
   {
     text: "Boy, around 15, Black, slim, grey tracksuit, seen at {station} late at night on three occasions this month, always alone and carrying a rucksack.",
     concerns: ["county_lines", "cce"],
+    age: 15,
+    sex: "male",
   },
   {
     text: "Two girls, around 13 and 15, seen with adult men in the car park at {hotel}; one appeared very drunk.",
     concerns: ["cse"],
+    age: 14,
+    sex: "female",
   },
   {
     text: "Boy, around 13, white, small for his age, seen leaving {trap} several times during school hours.",
     concerns: ["cce", "county_lines"],
+    age: 13,
+    sex: "male",
   },
   {
     text: "Boy, around 14, seen being dropped off by different adult drivers at {takeaway} on weekday evenings and leaving with them later.",
     concerns: ["cse"],
+    age: 14,
+    sex: "male",
   },
   {
     text: "Young person of unknown sex, around 14, hood up, seen handing small packages to adults at {park}.",
     concerns: ["cce"],
+    age: 14,
+    sex: "unknown",
   },
 ];
 

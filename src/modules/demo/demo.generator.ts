@@ -41,6 +41,7 @@ import {
   USERS,
   VEHICLES,
   WHAT_HAPPENED,
+  WITHDRAWN_REASONS,
 } from "./demo.data.ts";
 import {
   addWorkingDays,
@@ -145,6 +146,16 @@ export type ReferralRow = {
   idempotency_key: string | null;
   created_at: string;
   updated_at: string;
+  // Columns added by migration 0004 (written when present; see demo.service.ts LATER_COLUMNS).
+  screening_started_at: string | null;
+  withdrawn_reason: string | null;
+  withdrawn_by: string | null;
+  withdrawn_at: string | null;
+  send_status: SendStatus | null;
+  disability: "yes" | "no" | "unknown" | null;
+  looked_after: "yes" | "no" | null;
+  unknown_child_age: number | null;
+  unknown_child_sex: Sex | null;
 };
 
 export type MissingEpisodeRow = {
@@ -164,6 +175,7 @@ export type MissingEpisodeRow = {
   rhi_offered_at: string | null;
   rhi_completed_at: string | null;
   created_at: string;
+  updated_at: string;
 };
 
 export type PersonRow = {
@@ -180,6 +192,7 @@ export type PersonRow = {
   description: string | null;
   registered_sex_offender: boolean;
   created_at: string;
+  updated_at: string;
 };
 
 export type EntityKind = "location" | "vehicle" | "phone" | "online_account" | "organisation";
@@ -191,6 +204,7 @@ export type EntityRow = {
   attributes: Record<string, string>;
   owning_agency_id: string;
   created_at: string;
+  updated_at: string;
 };
 
 export type LinkRow = {
@@ -819,8 +833,10 @@ class CountyBuilder {
       ethnicity,
       description,
       registered_sex_offender: p.rso ?? false,
-      created_at: isoInstant(this.recordedAt(rng)),
+      created_at: "",
+      updated_at: "",
     };
+    row.created_at = row.updated_at = isoInstant(this.recordedAt(rng));
     this.out.persons_of_concern.push(row);
     return row;
   }
@@ -840,8 +856,10 @@ class CountyBuilder {
       subtype,
       attributes,
       owning_agency_id: this.agency(owner),
-      created_at: isoInstant(this.recordedAt(rng)),
+      created_at: "",
+      updated_at: "",
     };
+    row.created_at = row.updated_at = isoInstant(this.recordedAt(rng));
     this.out.entities.push(row);
     return row;
   }
@@ -1613,11 +1631,19 @@ class CountyBuilder {
       r.screening_due_at = isoInstant(due);
       if (forceStatus) {
         r.status = forceStatus;
+        if (forceStatus === "in_screening") {
+          r.screening_started_at = isoInstant(
+            Math.min(this.now - 5 * MINUTE, received + rng.int(10, 240) * MINUTE),
+          );
+        }
         return;
       }
       if (rng.chance(0.04)) {
         r.status = "withdrawn";
         r.updated_at = isoInstant(Math.min(this.now - HOUR, received + rng.int(1, 48) * HOUR));
+        r.withdrawn_reason = rng.pick(WITHDRAWN_REASONS);
+        r.withdrawn_by = rng.pick(screeners).id;
+        r.withdrawn_at = r.updated_at;
         return;
       }
       const decision: ReferralDecision = inNetwork
@@ -1653,6 +1679,7 @@ class CountyBuilder {
       r.decided_by = rng.pick(screeners).id;
       r.decided_at = isoInstant(decidedAt);
       r.updated_at = r.decided_at;
+      r.screening_started_at = isoInstant(received + (decidedAt - received) * rng.next() * 0.3);
     };
     for (const c of known) {
       const m = this.meta[c];
@@ -1759,6 +1786,15 @@ class CountyBuilder {
           idempotency_key: null,
           created_at: isoInstant(received),
           updated_at: isoInstant(received),
+          screening_started_at: null,
+          withdrawn_reason: null,
+          withdrawn_by: null,
+          withdrawn_at: null,
+          send_status: child.send_status,
+          disability: child.disability === null ? "unknown" : child.disability ? "yes" : "no",
+          looked_after: child.looked_after ? "yes" : "no",
+          unknown_child_age: null,
+          unknown_child_sex: null,
         };
         decide(
           r,
@@ -1782,7 +1818,8 @@ class CountyBuilder {
         ? londonDay(this.now) - rng.int(0, 3) * DAY
         : londonDay(this.now - rng.int(7, 700) * DAY);
       const received = Math.min(this.receivedTime(rng, day), this.now - 10 * MINUTE);
-      const template = rng.pick(isIntel ? INTELLIGENCE_TEXTS : UNKNOWN_CHILD_DESCRIPTIONS);
+      const sighting = isIntel ? null : rng.pick(UNKNOWN_CHILD_DESCRIPTIONS);
+      const template = sighting ?? rng.pick(INTELLIGENCE_TEXTS);
       const concerns = template.concerns.slice();
       const vars = {
         station: ctx.station,
@@ -1844,6 +1881,15 @@ class CountyBuilder {
         idempotency_key: null,
         created_at: isoInstant(received),
         updated_at: isoInstant(received),
+        screening_started_at: null,
+        withdrawn_reason: null,
+        withdrawn_by: null,
+        withdrawn_at: null,
+        send_status: null,
+        disability: null,
+        looked_after: null,
+        unknown_child_age: sighting?.age ?? null,
+        unknown_child_sex: sighting?.sex ?? null,
       };
       decide(r, received, false, concerns, recent ? "awaiting_screening" : undefined);
       if (r.status === "decided" && isIntel) {
@@ -2028,6 +2074,7 @@ class CountyBuilder {
       rhi_offered_at: offered === null ? null : isoInstant(offered),
       rhi_completed_at: completed === null ? null : isoInstant(completed),
       created_at: isoInstant(reported),
+      updated_at: isoInstant(Math.max(reported, ended ?? 0, offered ?? 0, completed ?? 0)),
     };
   }
 

@@ -11,6 +11,7 @@ import { migrate } from "../../db/migrator.ts";
 import { JobQueue } from "../../jobs/queue.ts";
 import { TestClock } from "../../platform/clock.ts";
 import { loadConfig } from "../../platform/config.ts";
+import { newId } from "../../platform/ids.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { countsOf, generateCounty } from "./demo.generator.ts";
 import {
@@ -113,12 +114,50 @@ describe("seedDemo", () => {
     expect(await tableCounts(database)).toEqual(before);
   });
 
-  it("replaces everything in one transaction when asked", async () => {
+  it("replaces everything in one transaction when asked, including records added since", async () => {
+    // A case note (its rows are never deleted one by one) added while the demo was in use.
+    const child = await database.db
+      .selectFrom("children")
+      .select(["id", "owning_agency_id"])
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const author = await database.db.selectFrom("users").select("id").limit(1).executeTakeFirstOrThrow();
+    await sql`insert into case_notes (id, child_id, agency_id, author_id, occurred_at, text)
+      values (${newId()}, ${child.id}, ${child.owning_agency_id}, ${author.id}, now(), 'Visited at home.')`.execute(
+      database.db,
+    );
     const counts = await seedDemo(database.db, { children: 120, seed: 9, replace: true });
     const inDb = await tableCounts(database);
     for (const t of TABLES) expect(inDb[t]).toBe(counts[t]);
     expect(inDb.children).toBe(120);
+    const notes = await sql<{ n: number }>`select count(*)::int as n from case_notes`.execute(database.db);
+    expect(notes.rows[0].n).toBe(0);
     expect(inDb.audit_log).toBe(2); // the audit log is kept, and records the replacement
+    const last = await sql<{ action: string; details: { deleted: Record<string, number> } }>`
+      select action, details from audit_log order by id desc limit 1`.execute(database.db);
+    expect(last.rows[0].action).toBe("demo.replace");
+    expect(last.rows[0].details.deleted.children).toBe(300);
+    expect(last.rows[0].details.deleted.case_notes).toBe(1);
+  });
+
+  it("refuses to replace a database that holds agencies other than the demo county's", async () => {
+    await database.db
+      .insertInto("agencies")
+      .values({
+        id: newId(),
+        code: "REAL-1",
+        name: "A real agency",
+        kind: "police",
+        contact_email: null,
+        contact_phone: null,
+      })
+      .execute();
+    const before = await tableCounts(database);
+    await expect(seedDemo(database.db, { children: 10, seed: 1, replace: true })).rejects.toThrow(
+      /other agencies \(REAL-1/,
+    );
+    expect(await tableCounts(database)).toEqual(before);
+    await database.db.deleteFrom("agencies").where("code", "=", "REAL-1").execute();
   });
 
   it("prints the key demo sign-ins present in the database", async () => {

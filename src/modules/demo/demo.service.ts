@@ -7,6 +7,7 @@ import type { DB } from "../../db/schema.ts";
 import { londonDate } from "../../platform/clock.ts";
 import { audit } from "../audit/index.ts";
 import { hashPassword } from "../identity/identity.service.ts";
+import { AGENCIES } from "./demo.data.ts";
 import {
   type Counts,
   countsOf,
@@ -34,6 +35,35 @@ export class DemoSeedRefused extends Error {}
 const BATCH_ROWS = 2_000;
 
 /**
+ * Columns the generator fills that later migrations add (withdrawal reasons, updated_at …). They
+ * are written when the table has them and left out otherwise, so the seeder works on the schema
+ * of any migration level. Any other column missing from a table is an error.
+ */
+const LATER_COLUMNS: Record<string, readonly string[]> = {
+  referrals: [
+    "withdrawn_reason",
+    "withdrawn_by",
+    "withdrawn_at",
+    "screening_started_at",
+    "send_status",
+    "disability",
+    "looked_after",
+    "unknown_child_age",
+    "unknown_child_sex",
+  ],
+  missing_episodes: ["updated_at"],
+  persons_of_concern: ["updated_at"],
+  entities: ["updated_at"],
+};
+
+async function columnsOf(tx: Transaction<DB>, table: string): Promise<Set<string>> {
+  const r = await sql<{ column_name: string }>`
+    select column_name from information_schema.columns
+    where table_schema = current_schema() and table_name = ${table}`.execute(tx);
+  return new Set(r.rows.map((x) => x.column_name));
+}
+
+/**
  * Multi-row inserts of BATCH_ROWS rows per statement: `insert … select … from
  * json_populate_recordset(null::table, $1)`. PostgreSQL converts each JSON value to the column's
  * type (uuid, date, timestamptz, text[], jsonb, boolean). One JSON parameter per batch is about
@@ -49,7 +79,15 @@ async function insertBatched<T extends keyof DB & string>(
 ): Promise<void> {
   progress(phase, 0, rows.length);
   if (rows.length === 0) return;
-  const columns = sql.join(Object.keys(rows[0] as object).map((c) => sql.ref(c)));
+  const present = await columnsOf(tx, table);
+  const keys = Object.keys(rows[0] as object).filter((c) => {
+    if (present.has(c)) return true;
+    if (LATER_COLUMNS[table]?.includes(c)) return false;
+    throw new Error(
+      `cannot load the demo county: table ${table} has no column ${c} (are all migrations applied?)`,
+    );
+  });
+  const columns = sql.join(keys.map((c) => sql.ref(c)));
   for (let i = 0; i < rows.length; i += BATCH_ROWS) {
     const batch = JSON.stringify(rows.slice(i, i + BATCH_ROWS));
     await sql`insert into ${sql.table(table)} (${columns})
@@ -59,10 +97,9 @@ async function insertBatched<T extends keyof DB & string>(
 }
 
 /**
- * Tables to empty before a replace: agencies and every table that references it, directly or
- * through other tables, ordered so each table is emptied before the tables it points at. Read from
- * the catalogue, so tables added by later migrations are included. (The audit log has no foreign
- * keys and is append-only: it is kept.)
+ * Tables to empty before a replace: agencies and every table that refers to it, directly or through
+ * other tables. Read from the catalogue, so tables added by later migrations are included. (The
+ * audit log has no foreign keys: it is kept.)
  */
 async function tablesToClear(tx: Transaction<DB>): Promise<string[]> {
   const edges = await sql<{ child: string; parent: string }>`
@@ -72,41 +109,52 @@ async function tablesToClear(tx: Transaction<DB>): Promise<string[]> {
     join pg_class p on p.oid = k.confrelid
     join pg_namespace n on n.oid = c.relnamespace
     where k.contype = 'f' and n.nspname = current_schema()`.execute(tx);
-  const referencing = new Map<string, Set<string>>();
-  for (const e of edges.rows) {
-    if (e.child === e.parent) continue;
-    const s = referencing.get(e.parent) ?? new Set<string>();
-    s.add(e.child);
-    referencing.set(e.parent, s);
+  const found = new Set(["agencies"]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of edges.rows) {
+      if (found.has(e.parent) && !found.has(e.child)) {
+        found.add(e.child);
+        grew = true;
+      }
+    }
   }
-  const order: string[] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (t: string) => {
-    if (state.get(t) === "done") return;
-    if (state.get(t) === "visiting")
-      throw new Error(`cannot clear the demo data: foreign keys form a cycle through ${t}`);
-    state.set(t, "visiting");
-    for (const r of [...(referencing.get(t) ?? [])].sort()) visit(r);
-    state.set(t, "done");
-    order.push(t);
-  };
-  visit("agencies");
-  return order;
+  return [...found].sort();
 }
 
+/**
+ * Empties a demo database for --replace. Refuses when any agency is not one of the demo county's,
+ * so a real partnership's data can never be wiped this way. One TRUNCATE of agencies and every
+ * table that refers to it (row-level "never deleted" triggers, e.g. on case notes, are for the
+ * application's records; replacing the demo county starts them afresh). The audit log stays and
+ * records what was removed.
+ */
 async function clearExisting(
   tx: Transaction<DB>,
   progress: NonNullable<SeedOptions["onProgress"]>,
 ): Promise<Record<string, number>> {
+  const demoCodes = AGENCIES.map((a) => a.code);
+  const foreign = await tx
+    .selectFrom("agencies")
+    .select(["code", "name"])
+    .where("code", "not in", demoCodes)
+    .limit(3)
+    .execute();
+  if (foreign.length) {
+    throw new DemoSeedRefused(
+      `--replace only replaces the demo county, and this database has other agencies (${foreign.map((a) => `${a.code} ${a.name}`).join("; ")})`,
+    );
+  }
   const tables = await tablesToClear(tx);
   const deleted: Record<string, number> = {};
-  let done = 0;
-  progress("clearing", 0, tables.length);
-  for (const t of tables) {
-    const r = await sql`delete from ${sql.table(t)}`.execute(tx);
-    deleted[t] = Number(r.numAffectedRows ?? 0);
-    progress("clearing", ++done, tables.length);
+  progress("clearing", 0, tables.length + 1);
+  for (const [i, t] of tables.entries()) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(tx);
+    deleted[t] = r.rows[0].n;
+    progress("clearing", i + 1, tables.length + 1);
   }
+  await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))}`.execute(tx);
+  progress("clearing", tables.length + 1, tables.length + 1);
   return deleted;
 }
 
