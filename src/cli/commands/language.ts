@@ -278,21 +278,29 @@ export function register(program: Command): void {
     .action(async (options: { mistakes?: boolean }) => {
       const { readFileSync } = await import("node:fs");
       const { compileDictionary, defaultDictionary } = await import("../../engines/language/index.ts");
-      const { formatReport, parseEvalJsonl, score } = await import("../../engines/language/eval/score.ts");
-      const load = (f: string) =>
-        parseEvalJsonl(readFileSync(new URL(`../../engines/language/eval/${f}`, import.meta.url), "utf8"));
+      const { EVAL_SETS, formatReport, parseEvalJsonl, score } = await import(
+        "../../engines/language/eval/score.ts"
+      );
       const dict = compileDictionary(defaultDictionary);
-      const dev = load("sentences.jsonl");
-      const heldout = load("heldout.jsonl");
-      const sets: Array<[string, typeof dev]> = [
-        ["all", [...dev, ...heldout]],
-        ["dev (tuned on)", dev],
-        ["held-out (written first, not tuned on)", heldout],
-      ];
-      for (const [title, rows] of sets) {
+      const sets = EVAL_SETS.map((s) => ({
+        title: s.title,
+        rows: parseEvalJsonl(
+          readFileSync(new URL(`../../engines/language/eval/${s.file}`, import.meta.url), "utf8"),
+        ),
+      }));
+      process.stdout.write(
+        `${formatReport(
+          "all",
+          score(
+            sets.flatMap((s) => s.rows),
+            dict,
+          ),
+        )}\n`,
+      );
+      for (const { title, rows } of sets) {
         const r = score(rows, dict);
         process.stdout.write(`${formatReport(title, r)}\n`);
-        if (options.mistakes && title !== "all")
+        if (options.mistakes)
           for (const m of r.mistakes)
             process.stdout.write(
               `  ${m.id}: ${m.text}\n    expected: ${m.expected.join("; ") || "-"}\n    got: ${m.got.join("; ") || "-"}\n`,

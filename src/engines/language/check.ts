@@ -8,12 +8,26 @@ import {
   type IndexedPattern,
   isCompiled,
 } from "./dictionary.ts";
-import { matchAt, matchEndingAt, matchWithin } from "./pattern.ts";
+import { compilePattern, matchAt, matchEndingAt, matchWithin } from "./pattern.ts";
 import { type Token, tokenise } from "./tokenise.ts";
 import type { CheckResult, Dictionary, DictionaryEntry, Flag, Note } from "./types.ts";
 
 export const QUOTED_MESSAGE =
   "In quotation marks, so recorded as quoted words (for example the child's own account) and not flagged.";
+export const REPORTED_MESSAGE =
+  "Reported as the child's own description of the person, so recorded and not flagged. Make clear it is the child's word.";
+
+// "she calls him her boyfriend", "the man he describes as his friend", "she refers to him as…"
+const REPORTED = [
+  compilePattern(
+    "call~|describe~|introduce~ (him|her|them|{CAP}|the-man|the-male|this-man|this-male|the-adult)? (as)? {POSS}",
+  ),
+  compilePattern("refer~ to (him|her|them|{CAP}|the-man|the-male|this-man|this-male|the-adult) as {POSS}?"),
+  compilePattern(
+    "describe~|see~|consider~|regard~|introduce~ (him|her|them|{CAP}|the-man|the-male|this-man|this-male|the-adult) as {POSS}?",
+  ),
+];
+const PASSIVE = new Set(["be", "been", "being", "is", "was", "are", "were", "'s", "'re"]);
 
 /** How far (in tokens) a "sentence" condition looks either side of the match. */
 export const SENTENCE_REACH = 40;
@@ -26,6 +40,7 @@ interface Candidate {
   order: number;
   entry: DictionaryEntry;
   quoted: boolean;
+  reported: boolean;
 }
 
 function holds(c: CompiledCondition, tokens: Token[], s: number, e: number, ss: number, se: number): boolean {
@@ -83,9 +98,11 @@ function tryPattern(
   }
   let quoted = false;
   for (let k = i; k < end; k++) if (tokens[k].quoted) quoted = true;
+  let reported = false;
   if (!quoted) {
     if (ce.negatable && (isNegated(tokens, i, ss) || isRejectedAfter(tokens, end, se))) return;
-    if (ce.subject === "child" && referentOf(tokens, i, ss) === "adult") return;
+    reported = isReported(tokens, i, ss);
+    if (!reported && ce.subject === "child" && referentOf(tokens, i, ss) === "adult") return;
   }
   out.push({
     startTok: i,
@@ -95,7 +112,21 @@ function tryPattern(
     order: ce.order,
     entry: ce.entry,
     quoted,
+    reported,
   });
+}
+
+/** Does the match follow the child's own naming of someone ("the man she calls her boyfriend")? */
+function isReported(tokens: Token[], i: number, ss: number): boolean {
+  for (let v = i - 1; v >= ss && v >= i - 6; v--) {
+    const w = tokens[v].norm;
+    if (!/^(call|describ|refer|consider|regard|see|saw|introduc)/.test(w)) continue;
+    if (!REPORTED.some((p) => matchAt(p, tokens, i, v) === i)) continue;
+    // active voice only: "has been described as…" is someone else describing the child
+    if (v > ss && PASSIVE.has(tokens[v - 1].norm)) return false;
+    return referentOf(tokens, v, ss) === "child";
+  }
+  return false;
 }
 
 function toCompiled(dictionary: Dictionary | DictionaryEntry[] | CompiledDictionary): CompiledDictionary {
@@ -135,15 +166,15 @@ export function check(
   const notes: Note[] = [];
   for (const c of kept) {
     const phrase = text.slice(c.start, c.end);
-    if (c.quoted) {
+    if (c.quoted || c.reported) {
       notes.push({
-        kind: "quoted",
+        kind: c.quoted ? "quoted" : "reported",
         phrase,
         start: c.start,
         end: c.end,
         category: c.entry.category,
         entryId: c.entry.id,
-        message: QUOTED_MESSAGE,
+        message: c.quoted ? QUOTED_MESSAGE : REPORTED_MESSAGE,
       });
     } else {
       flags.push({

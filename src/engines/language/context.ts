@@ -70,6 +70,8 @@ const AS_VERBS = new Set([
   "were",
 ]);
 
+const RELATIVE = new Set(["who", "which", "where", "whose", "whom"]);
+
 /** Words that open a subordinate clause: the subject of the match is inside it, not beyond. */
 const SUBORDINATORS = new Set([
   "that",
@@ -85,6 +87,7 @@ const SUBORDINATORS = new Set([
   "since",
   "unless",
   "until",
+  "where",
 ]);
 
 type Nominal =
@@ -145,6 +148,44 @@ function ageAfterName(tokens: Token[], j: number): number {
   return Number.NaN;
 }
 
+const MALE_WORDS = new Set([
+  "man",
+  "male",
+  "boy",
+  "mr",
+  "lad",
+  "guy",
+  "father",
+  "dad",
+  "brother",
+  "son",
+  "uncle",
+]);
+const FEMALE_WORDS = new Set([
+  "woman",
+  "female",
+  "girl",
+  "mrs",
+  "ms",
+  "miss",
+  "mother",
+  "mum",
+  "sister",
+  "daughter",
+  "aunt",
+]);
+
+/** A name's gender when the text gives it ("a man called Dev", "Mrs Patel"); otherwise unknown. */
+function nameGender(tokens: Token[], j: number): Person {
+  const p1 = tokens[j - 1]?.norm ?? "";
+  let cue = p1;
+  if (p1 === "called" || p1 === "named" || p1 === "as") cue = tokens[j - 2]?.norm ?? "";
+  if (p1 === "as" && tokens[j - 2]?.norm === "known") cue = tokens[j - 3]?.norm ?? "";
+  if (MALE_WORDS.has(cue)) return { gender: "m", number: "s" };
+  if (FEMALE_WORDS.has(cue)) return { gender: "f", number: "s" };
+  return NEUTRAL;
+}
+
 /** What kind of person, if any, token j names. */
 function classify(tokens: Token[], j: number): Nominal {
   const t = tokens[j];
@@ -183,10 +224,11 @@ function classify(tokens: Token[], j: number): Nominal {
     return NONE;
   }
   if (t.cap && !t.upper && !NOT_NAMES.has(w) && w.length > 1) {
-    if (prev && ADULT_TITLES.has(prev)) return { kind: "adult", person: NEUTRAL };
+    const person = nameGender(tokens, j);
+    if (prev && ADULT_TITLES.has(prev)) return { kind: "adult", person };
     const age = ageAfterName(tokens, j);
-    if (age >= 18) return { kind: "adult", person: NEUTRAL };
-    return { kind: "child", person: NEUTRAL };
+    if (age >= 18) return { kind: "adult", person };
+    return { kind: "child", person };
   }
   return NONE;
 }
@@ -326,7 +368,28 @@ export function referentOf(tokens: Token[], m: number, sentStart: number): Refer
   }
   for (let j = from; j >= sentStart && j >= m - 30; j--) {
     const t = tokens[j];
+    if (t.norm === ",") {
+      // skip a relative clause that ends at this comma: "Jodie, who knows the men, is…",
+      // "Jodie goes to the takeaway where older men hang out, and is…"
+      for (let k = j - 1; k > sentStart && k >= j - 15; k--) {
+        const w = tokens[k].norm;
+        if (RELATIVE.has(w)) {
+          j = k;
+          break;
+        }
+        if (w === "," || HARD_BOUNDARIES.has(w)) break;
+      }
+      continue;
+    }
     if (HARD_BOUNDARIES.has(t.norm) || SUBORDINATORS.has(t.norm)) break;
+    if (t.norm === "who" && j > sentStart) {
+      // "… for the older lads who run the line": the subject is who "who" stands for, even when
+      // that noun is the object of a preposition
+      const c = classify(tokens, j - 1);
+      if (c.kind === "adult" || c.kind === "child") return c.kind;
+      if (c.kind === "pron") return resolvePronoun(tokens, j - 1);
+      continue;
+    }
     if (t.norm === "'s" && j - 1 >= sentStart) {
       // possessive ("the man's partner") or "she's"
       const c = classify(tokens, j - 1);

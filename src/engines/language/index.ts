@@ -4,7 +4,7 @@
 import dictionaryData from "./dictionary.json" with { type: "json" };
 import type { Dictionary } from "./types.ts";
 
-export { check, QUOTED_MESSAGE } from "./check.ts";
+export { check, QUOTED_MESSAGE, REPORTED_MESSAGE } from "./check.ts";
 export {
   type CompiledDictionary,
   compileDictionary,

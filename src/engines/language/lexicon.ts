@@ -438,7 +438,8 @@ export const PLACE_PREPOSITIONS = new Set([
   "across",
 ]);
 
-/** Single-word negation or rejection cues ("not", "never", "avoid", "wrongly"). */
+/** Single-word cues that the words are negated, rejected or only asked about ("not", "never",
+ * "avoid", "wrongly", "whether"). */
 export const NEGATION_WORDS = new Set([
   "not",
   "n't",
@@ -457,6 +458,7 @@ export const NEGATION_WORDS = new Set([
   "avoiding",
   "refrain",
   "wrongly",
+  "whether",
   "wrong",
   "incorrectly",
   "inaccurately",

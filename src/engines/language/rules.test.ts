@@ -27,7 +27,9 @@ describe("flags", () => {
     expect(flagged("They have put themselves at serious risk of harm.")).toEqual([
       "put themselves at serious risk",
     ]);
-    expect(flagged("Jo placed themself in an unsafe situation.")).toEqual(["placed themself in an unsafe"]);
+    expect(flagged("Jo placed themself in an unsafe situation.")).toEqual([
+      "placed themself in an unsafe situation",
+    ]);
     expect(flagged("She chose to go back to the address.")).toEqual(["chose to go"]);
     expect(flagged("He has chosen to stay at the flat.")).toEqual(["chosen to stay"]);
     expect(flagged("Staff say she makes bad choices.")).toEqual(["makes bad choices"]);
@@ -120,6 +122,11 @@ describe("the same words about an adult", () => {
     "The perpetrator is manipulative.",
   ])("%s", (text) => {
     expect(flagged(text)).toEqual([]);
+  });
+
+  it("takes the subject of a relative clause from the noun before who", () => {
+    // the older lads run the line; the child is working for them
+    expect(entries("He has been working for the older lads who run the line.")).toEqual(["working-for"]);
   });
 
   it("resolves he/she to the child when the adult is the object of the earlier clause", () => {

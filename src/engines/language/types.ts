@@ -71,8 +71,12 @@ export interface Flag {
 }
 
 export interface Note {
-  /** "quoted": the wording is inside quotation marks (e.g. the child's own words), so not flagged */
-  kind: "quoted";
+  /**
+   * "quoted": the wording is inside quotation marks (e.g. the child's own words);
+   * "reported": the writer reports how the child describes someone ("the man she calls her
+   * boyfriend"). Either way it is recorded, not flagged.
+   */
+  kind: "quoted" | "reported";
   phrase: string;
   start: number;
   end: number;

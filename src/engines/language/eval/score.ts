@@ -9,6 +9,18 @@ import { check } from "../check.ts";
 import type { CompiledDictionary } from "../dictionary.ts";
 import type { Category, Dictionary, Flag } from "../types.ts";
 
+/** The evaluation files in eval/, in the order they were written, with how each was used. */
+export const EVAL_SETS = [
+  { file: "heldout.jsonl", title: "held-out (100, written before the engine; first run F1 1.000)" },
+  { file: "sentences.jsonl", title: "dev (301, tuned on)" },
+  {
+    file: "fresh.jsonl",
+    title: "fresh 1 (61, written after the held-out run; first run F1 0.877, then tuned)",
+  },
+  { file: "fresh2.jsonl", title: "fresh 2 (60; first run F1 0.793, then tuned)" },
+  { file: "fresh3.jsonl", title: "fresh 3 (60; first run F1 0.889, then tuned)" },
+] as const;
+
 export interface EvalRow {
   id: string;
   split: string;
