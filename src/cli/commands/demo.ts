@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .option(
       "--replace",
-      "delete the existing agencies and everything that refers to them first (same transaction)",
+      "replace an existing demo county: empty the agencies and everything that refers to them first, in the same transaction (refused when the database holds agencies that are not the demo's)",
     )
     .action(async (opts: { children: string; seed: string; referenceDate: string; replace?: boolean }) => {
       const { configOrExit, fail, withApp } = await import("../runtime.ts");
