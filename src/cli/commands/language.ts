@@ -276,6 +276,9 @@ export function register(program: Command): void {
     .description("Measure the checker on the labelled evaluation sentences (precision, recall, F1)")
     .option("--mistakes", "list the sentences it gets wrong")
     .action(async (options: { mistakes?: boolean }) => {
+      process.stdout.on("error", (e: Error & { code?: string }) => {
+        if (e.code !== "EPIPE") throw e; // the reader went away (e.g. `| head`): stop quietly
+      });
       const { readFileSync } = await import("node:fs");
       const { compileDictionary, defaultDictionary } = await import("../../engines/language/index.ts");
       const { EVAL_SETS, formatReport, parseEvalJsonl, score } = await import(

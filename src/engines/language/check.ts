@@ -145,20 +145,29 @@ export function check(
   const dict = toCompiled(dictionary);
   if (!text) return { flags: [], notes: [] };
   const { tokens, sentences } = tokenise(text);
-  // Only patterns whose required words occur somewhere in the text can match.
-  const live = new Uint8Array(dict.patterns.length);
-  for (const slot of dict.unfiltered) live[slot] = 1;
-  for (const t of tokens) {
-    const slots = dict.requiredBy.get(t.norm);
-    if (slots) for (const slot of slots) live[slot] = 1;
-  }
+  // A pattern can only match inside one sentence, so only patterns whose required word occurs in
+  // the sentence are tried there (stamped per sentence; patterns without such a word always are).
+  const stamp = new Int32Array(dict.patterns.length).fill(-1);
+  const always = dict.alwaysLive;
   const cands: Candidate[] = [];
-  const { index, anyStart } = dict;
-  for (const [ss, se] of sentences) {
+  const { index, anyStart, requiredBy } = dict;
+  for (let si = 0; si < sentences.length; si++) {
+    const [ss, se] = sentences[si];
+    for (let i = ss; i < se; i++) {
+      const slots = requiredBy.get(tokens[i].norm);
+      if (slots) for (let k = 0; k < slots.length; k++) stamp[slots[k]] = si;
+    }
     for (let i = ss; i < se; i++) {
       const list = index.get(tokens[i].norm);
-      if (list) for (const ip of list) if (live[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
-      for (const ip of anyStart) if (live[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
+      if (list)
+        for (let k = 0; k < list.length; k++) {
+          const ip = list[k];
+          if (stamp[ip.slot] === si || always[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
+        }
+      for (let k = 0; k < anyStart.length; k++) {
+        const ip = anyStart[k];
+        if (stamp[ip.slot] === si || always[ip.slot]) tryPattern(ip, tokens, i, ss, se, cands);
+      }
     }
   }
   const kept = resolveOverlaps(cands);

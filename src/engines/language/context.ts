@@ -134,18 +134,25 @@ function ageBefore(tokens: Token[], j: number): number {
   return Number.NaN;
 }
 
+function normAt(tokens: Token[], k: number): string {
+  return k < tokens.length ? tokens[k].norm : "";
+}
+
 function ageAfterName(tokens: Token[], j: number): number {
   // "Dean (31)", "Dean, 31,", "Dean, aged 31", "Dean, who is 31"
-  const look = tokens.slice(j + 1, j + 5).map((t) => t.norm);
-  const num = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : Number.NaN);
-  if (look[0] === "(") return num(look[1]);
-  if (look[0] === ",") {
-    if (look[1] === "aged" || look[1] === "age") return num(look[2]);
-    if (look[1] === "who" && (look[2] === "is" || look[2] === "'s")) return num(look[3]);
-    return num(look[1]);
+  const w1 = normAt(tokens, j + 1);
+  let at = -1;
+  if (w1 === "(" || w1 === "aged") at = 2;
+  else if (w1 === ",") {
+    const w2 = normAt(tokens, j + 2);
+    const w3 = normAt(tokens, j + 3);
+    if (w2 === "aged" || w2 === "age") at = 3;
+    else if (w2 === "who" && (w3 === "is" || w3 === "'s")) at = 4;
+    else at = 2;
   }
-  if (look[0] === "aged") return num(look[1]);
-  return Number.NaN;
+  if (at < 0) return Number.NaN;
+  const t = tokens[j + at];
+  return t && t.kind === "n" && /^\d+$/.test(t.norm) ? Number(t.norm) : Number.NaN;
 }
 
 const MALE_WORDS = new Set([
@@ -480,20 +487,23 @@ const REJECT_WORDS = new Set([
  */
 export function isRejectedAfter(tokens: Token[], e: number, sentEnd: number): boolean {
   let k = e;
-  if (k < sentEnd && (tokens[k].norm === "," || tokens[k].norm === "—" || tokens[k].norm === "–")) k++;
-  const w = (i: number) => (i < sentEnd ? tokens[i].norm : "");
-  if (!["which", "this", "that", "it"].includes(w(k))) return false;
-  k++;
-  if (!["is", "was", "'s", "are"].includes(w(k))) return false;
-  k++;
-  if (w(k) === "not" || w(k) === "n't") return REJECT_WORDS.has(w(k + 1)) || w(k + 1) === "language";
-  return [
-    "inappropriate",
-    "unacceptable",
-    "unhelpful",
-    "inaccurate",
-    "incorrect",
-    "wrong",
-    "victim",
-  ].includes(w(k));
+  const first = k < sentEnd ? tokens[k].norm : "";
+  if (first === "," || first === "—" || first === "–") k++;
+  if (k + 2 >= sentEnd || !REJECT_SUBJECTS.has(tokens[k].norm) || !REJECT_BE.has(tokens[k + 1].norm))
+    return false;
+  const w = tokens[k + 2].norm;
+  if (w === "not" || w === "n't") return k + 3 < sentEnd && REJECT_WORDS.has(tokens[k + 3].norm);
+  return REJECT_ADJECTIVES.has(w);
 }
+
+const REJECT_SUBJECTS = new Set(["which", "this", "that", "it"]);
+const REJECT_BE = new Set(["is", "was", "'s", "are"]);
+const REJECT_ADJECTIVES = new Set([
+  "inappropriate",
+  "unacceptable",
+  "unhelpful",
+  "inaccurate",
+  "incorrect",
+  "wrong",
+  "victim",
+]);

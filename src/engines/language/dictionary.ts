@@ -47,6 +47,8 @@ export interface CompiledDictionary {
   /** required word → slots of the patterns that need it (patterns with no filter are in `unfiltered`) */
   requiredBy: Map<string, number[]>;
   unfiltered: number[];
+  /** 1 for the slots of patterns with no required word (always tried) */
+  alwaysLive: Uint8Array;
 }
 
 const ENTRY_FIELDS = new Set([
@@ -295,6 +297,7 @@ export function compileDictionary(
     anyStart,
     requiredBy,
     unfiltered,
+    alwaysLive: Uint8Array.from(patterns, (p) => (p.pattern.required ? 0 : 1)),
   };
   if (options.version === undefined && options.macros === undefined) cache.set(input, result);
   return result;

@@ -164,10 +164,18 @@ const ABBREVIATIONS = new Set([
   "no",
 ]);
 
-// words: letters/digits with internal apostrophes; or a single non-space character
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*|\S/gu;
+/** Is the character at i (code c) a letter or digit? ASCII fast path, Unicode classes otherwise. */
+function isWordCode(c: number, text: string, i: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i) ?? c));
+}
+function isLetterCode(c: number, text: string, i: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return LETTER_CHAR.test(String.fromCodePoint(text.codePointAt(i) ?? c));
+}
 const AFTER_RE = /[\s"'”’)\]]*(\S?)/uy;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const LETTER_CHAR = /\p{L}/u;
 const LOWER_CHAR = /\p{Ll}/u;
 
 /** A word split into the tokens it makes (contractions split off), offsets relative to the word. */
@@ -240,10 +248,44 @@ export function tokenise(text: string): Tokenised {
     tokens.push({ norm, start, end, kind, sent, quoted, cap, upper });
   };
 
-  for (const m of text.matchAll(TOKEN_RE)) {
-    const raw = m[0];
-    const start = m.index;
-    const end = start + raw.length;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // whitespace
+    if (
+      c === 32 ||
+      c === 9 ||
+      c === 13 ||
+      c === 10 ||
+      c === 12 ||
+      c === 11 ||
+      c === 0xa0 ||
+      (c >= 0x2000 && c <= 0x200b) ||
+      c === 0x3000 ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0xfeff
+    ) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isWordCode(c, text, i)) {
+      // a word: letters/digits, with internal apostrophes (she's, O'Brien)
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isWordCode(d, text, i)) i += d >= 0xd800 && d <= 0xdbff ? 2 : 1;
+        else if ((d === 39 || d === 0x2019) && i + 1 < n && isLetterCode(text.charCodeAt(i + 1), text, i + 1))
+          i += 2;
+        else break;
+      }
+    } else i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+    const raw = text.slice(start, i);
+    const end = i;
     // a line break between tokens starts a new sentence
     if (nextNewline >= 0 && nextNewline < start) {
       if (tokens.length > 0) pendingBreak = true;
@@ -253,7 +295,7 @@ export function tokenise(text: string): Tokenised {
       if (tokens.length > 0 && tokens[tokens.length - 1].sent === sent) sent++;
       pendingBreak = false;
     }
-    if (raw.length === 1 && !WORD_CHAR.test(raw)) {
+    if (end - start <= 2 && !isWordCode(c, text, start)) {
       const ch = raw;
       // punctuation; hyphens between two words are dropped (joins "risk-taking")
       if (
