@@ -116,12 +116,14 @@ describe("durability", () => {
     };
 
     const county = generateCounty({ children: 60, seed: 1, referenceDate: londonDate(new Date()) });
-    const worker = county.users.find((u) =>
-      county.relationships.some((r) => r.user_id === u.id && r.kind === "allocated_worker"),
-    )!;
-    const childId = county.relationships.find(
-      (r) => r.user_id === worker.id && r.kind === "allocated_worker",
-    )!.child_id;
+    // An allocated worker in the agency that holds the child's record may change it.
+    const rel = county.relationships.find((r) => {
+      if (r.kind !== "allocated_worker") return false;
+      const u = county.users.find((x) => x.id === r.user_id)!;
+      return county.children.find((c) => c.id === r.child_id)!.owning_agency_id === u.agency_id;
+    })!;
+    const worker = county.users.find((u) => u.id === rel.user_id)!;
+    const childId = rel.child_id;
 
     const first = await start();
     const signIn = await fetch(`${base}/api/v1/session`, {
