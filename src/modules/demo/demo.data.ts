@@ -595,7 +595,6 @@ export const USERS: readonly UserDef[] = [
     title: "Senior Practitioner",
     team: "Multi-Agency Safeguarding Hub (MASH)",
     roles: ["screener"],
-    key: "social care",
   },
   {
     agency: "KCC-CSC",

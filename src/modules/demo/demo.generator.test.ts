@@ -205,6 +205,8 @@ describe("generateCounty: agencies and users", () => {
   it("lists key demo users (one per role, a school DSL and a health practitioner) who all exist", () => {
     expect(DEMO_PASSWORD).toBe("lantern-demo");
     const emails = new Set(big.users.map((u) => u.email));
+    expect(KEY_DEMO_USERS.length).toBeGreaterThanOrEqual(8);
+    expect(KEY_DEMO_USERS.length).toBeLessThanOrEqual(10);
     for (const k of KEY_DEMO_USERS) expect(emails.has(k.email)).toBe(true);
     for (const role of ROLES) expect(KEY_DEMO_USERS.some((k) => k.role === role)).toBe(true);
     expect(KEY_DEMO_USERS.some((k) => k.email.includes(".sch.example"))).toBe(true);

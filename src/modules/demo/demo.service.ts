@@ -293,6 +293,11 @@ export async function demoSignInsText(app: App): Promise<string> {
   const w1 = Math.max(...present.map((k) => k.email.length));
   const w2 = Math.max(...present.map((k) => k.label.length));
   const lines = [
+    ...(app.config.NODE_ENV === "production"
+      ? [
+          "WARNING: this production database holds the synthetic demo county and its shared-password demo users.",
+        ]
+      : []),
     `Demo sign-ins (synthetic data). Password for every demo user: ${DEMO_PASSWORD}`,
     ...present.map((k) => `  ${k.email.padEnd(w1)}  ${k.label.padEnd(w2)}  ${agencyOf.get(k.email)}`),
   ];
