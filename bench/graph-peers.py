@@ -39,9 +39,17 @@ def _alarm(_signum, _frame):
 
 
 def timed(fn):
+    """(value, wall seconds, CPU seconds of this process)."""
     t = time.perf_counter()
+    c = time.process_time()
     value = fn()
-    return value, time.perf_counter() - t
+    return value, time.perf_counter() - t, time.process_time() - c
+
+
+def measure(out, name, fn):
+    """Runs fn, storing out[name + "_s"] (wall) and out[name + "_cpu"] (CPU seconds)."""
+    value, out[name + "_s"], out[name + "_cpu"] = timed(fn)
+    return value
 
 
 def top(values, k=5):
@@ -55,14 +63,14 @@ def run_igraph(n, edges, sources):
 
     random.seed(1)  # python-igraph draws its random numbers from Python's random module
     out = {"version": igraph.__version__}
-    g, out["build_s"] = timed(lambda: igraph.Graph(n=n, edges=edges, directed=False))
-    comps, out["components_s"] = timed(lambda: g.connected_components())
+    g = measure(out, "build", lambda: igraph.Graph(n=n, edges=edges, directed=False))
+    comps = measure(out, "components", lambda: g.connected_components())
     out["components"] = len(comps)
     out["largest_component"] = max(comps.sizes())
-    comm, out["louvain_s"] = timed(lambda: g.community_multilevel())
+    comm = measure(out, "louvain", lambda: g.community_multilevel())
     out["communities"] = len(comm)
     out["modularity"] = comm.modularity
-    deg, out["degree_s"] = timed(lambda: g.degree())
+    deg = measure(out, "degree", lambda: g.degree())
     out["top_degree"] = top(deg)
     out["betweenness_note"] = "python-igraph %s has no source-sampled betweenness" % igraph.__version__
     return out
@@ -73,9 +81,9 @@ def exact_igraph(small):
 
     n, edges = small
     g = igraph.Graph(n=n, edges=edges, directed=False)
-    b, secs = timed(lambda: g.betweenness(directed=False))
+    b, secs, cpu = timed(lambda: g.betweenness(directed=False))
     scale = 2 / ((n - 1) * (n - 2))  # igraph counts each unordered pair once
-    return {"exact_s": secs, "top": top([x * scale for x in b], 10)}
+    return {"exact_s": secs, "exact_cpu": cpu, "top": top([x * scale for x in b], 10)}
 
 
 def exact_networkx(small, nx_sources):
@@ -90,8 +98,8 @@ def exact_networkx(small, nx_sources):
     G.add_nodes_from(range(n))
     G.add_edges_from(edges)
     if nx_sources >= n:
-        b, secs = timed(lambda: nx.betweenness_centrality(G))
-        return {"exact_s": secs, "extrapolated": False, "top": top([b[i] for i in range(n)], 10)}
+        b, secs, cpu = timed(lambda: nx.betweenness_centrality(G))
+        return {"exact_s": secs, "exact_cpu": cpu, "extrapolated": False, "top": top([b[i] for i in range(n)], 10)}
     use = list(range(0, n, n // nx_sources))[:nx_sources]
 
     def bc():
@@ -101,8 +109,9 @@ def exact_networkx(small, nx_sources):
             b, _ = _accumulate_basic(b, S, P, sigma, s)
         return b
 
-    _, secs = timed(bc)
-    return {"exact_s": secs * n / len(use), "measured_s": secs, "sources_run": len(use), "extrapolated": True}
+    _, secs, cpu = timed(bc)
+    f = n / len(use)
+    return {"exact_s": secs * f, "exact_cpu": cpu * f, "measured_s": secs, "sources_run": len(use), "extrapolated": True}
 
 
 def run_networkx(n, edges, sources, nx_sources, louvain_timeout):
@@ -116,22 +125,23 @@ def run_networkx(n, edges, sources, nx_sources, louvain_timeout):
         G.add_edges_from(edges)
         return G
 
-    G, out["build_s"] = timed(build)
-    comps, out["components_s"] = timed(lambda: [len(c) for c in nx.connected_components(G)])
+    G = measure(out, "build", build)
+    comps = measure(out, "components", lambda: [len(c) for c in nx.connected_components(G)])
     out["components"] = len(comps)
     out["largest_component"] = max(comps)
     log("networkx: louvain (timeout %ss)…" % louvain_timeout)
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(louvain_timeout)
     try:
-        comm, out["louvain_s"] = timed(lambda: nx.community.louvain_communities(G, seed=1))
+        comm = measure(out, "louvain", lambda: nx.community.louvain_communities(G, seed=1))
         signal.alarm(0)
         out["communities"] = len(comm)
         out["modularity"] = nx.community.modularity(G, comm)
     except Timeout:
         out["louvain_s"] = None
+        out["louvain_cpu"] = None
         out["louvain_note"] = "did not finish within %ss" % louvain_timeout
-    deg, out["degree_s"] = timed(lambda: dict(G.degree()))
+    deg = measure(out, "degree", lambda: dict(G.degree()))
     out["top_degree"] = top([deg[i] for i in range(n)])
 
     # Betweenness from the same sampled sources, exactly as betweenness_centrality(k=…) runs it
@@ -151,10 +161,11 @@ def run_networkx(n, edges, sources, nx_sources, louvain_timeout):
             b, _ = _accumulate_basic(b, S, P, sigma, s)
         return b
 
-    b, secs = timed(bc)
+    b, secs, cpu = timed(bc)
     out["betweenness_sources_run"] = len(use)
     out["betweenness_s_measured"] = secs
     out["betweenness_s"] = secs * len(sources) / len(use)
+    out["betweenness_cpu"] = cpu * len(sources) / len(use)
     out["betweenness_extrapolated"] = len(use) < len(sources)
     # Raw dependency sums for the sources run (Lantern checks its own values against these).
     out["raw_dependencies_top"] = top([b[i] for i in range(n)], 10)

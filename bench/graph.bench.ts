@@ -5,7 +5,8 @@
 //
 // Environment: GRAPH_BENCH_K (betweenness sources, default 256), GRAPH_BENCH_NX_SOURCES (sources
 // networkx actually runs before extrapolating, default 16), GRAPH_BENCH_NX_LOUVAIN_TIMEOUT
-// (seconds, default 900), GRAPH_BENCH_PEERS=0 to skip the Python peers.
+// (seconds, default 900), GRAPH_BENCH_NX_SMALL_SOURCES (networkx sources on the 10k graph before
+// extrapolating, default 200), GRAPH_BENCH_PEERS=0 to skip the Python peers.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -30,6 +31,7 @@ const M = 600_000;
 const K = Number(process.env.GRAPH_BENCH_K ?? 256);
 const NX_SOURCES = Number(process.env.GRAPH_BENCH_NX_SOURCES ?? 16);
 const NX_LOUVAIN_TIMEOUT = Number(process.env.GRAPH_BENCH_NX_LOUVAIN_TIMEOUT ?? 900);
+const NX_SMALL_SOURCES = Number(process.env.GRAPH_BENCH_NX_SMALL_SOURCES ?? 200);
 const TARGET_S = 5;
 const SEED = 1;
 
@@ -99,10 +101,16 @@ let wedges = 0;
 }
 
 // ---- Lantern -----------------------------------------------------------------------------
+/** Lantern's figures per step: wall-clock and CPU seconds (CPU summed over threads). */
+const cpu: Record<string, number> = {};
 const [comps, tComponents] = time(() => connectedComponents(g));
+cpu.components = lastCpu;
 const [comms, tLouvain] = time(() => louvain(g, { seed: SEED }));
+cpu.louvain = lastCpu;
 const [degrees, tDegree] = time(() => degree(g));
+cpu.degree = lastCpu;
 const [bc, tBetweenness] = await timeAsync(() => betweennessParallel(g, { k: K, seed: SEED }));
+cpu.betweenness = lastCpu;
 const cpuBetweenness = lastCpu;
 const total = tComponents + tLouvain + tDegree + tBetweenness;
 const [, tBetweenness1] = time(() => betweenness(g, { k: K, seed: SEED }));
@@ -113,6 +121,7 @@ const SMALL_M = 30_000;
 const small = generateNetwork({ nodes: SMALL_N, edges: SMALL_M, seed: 7 });
 const gSmall = csrFromIndexedEdges({ n: small.n, source: small.source, target: small.target });
 const [bcSmall, tExactSmall] = await timeAsync(() => betweennessParallel(gSmall, { k: SMALL_N }));
+cpu.exactSmall = lastCpu;
 
 console.log(`\nLantern (TypeScript on CSR typed arrays; betweenness on ${availableParallelism()} threads):`);
 console.log(
@@ -235,6 +244,10 @@ function findPython(): PeerProbe | null {
 
 interface PeerResult {
   version: string;
+  components_cpu: number;
+  louvain_cpu: number | null;
+  degree_cpu: number;
+  betweenness_cpu?: number;
   build_s: number;
   components_s: number;
   components: number;
@@ -248,6 +261,7 @@ interface PeerResult {
   betweenness_note?: string;
   exact_small?: {
     exact_s: number;
+    exact_cpu: number;
     measured_s?: number;
     sources_run?: number;
     extrapolated?: boolean;
@@ -296,6 +310,8 @@ async function peers(dir: string): Promise<void> {
       String(NX_LOUVAIN_TIMEOUT),
       "--small",
       smallFile,
+      "--nx-small-sources",
+      String(NX_SMALL_SOURCES),
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24, timeout: 3_600_000 },
   );
@@ -308,35 +324,65 @@ async function peers(dir: string): Promise<void> {
   const nx = out.networkx;
   const row = (name: string, ours: number, a: number | null | undefined, b: number | null | undefined) =>
     console.log(
-      `  ${name.padEnd(18)}${fmt(ours).padStart(10)}${fmt(a).padStart(11)}${ratio(ours, a).padStart(9)}${fmt(b).padStart(11)}${ratio(ours, b).padStart(9)}`,
+      `  ${name.padEnd(26)}${fmt(ours).padStart(10)}${fmt(a).padStart(11)}${ratio(ours, a).padStart(9)}${fmt(b).padStart(11)}${ratio(ours, b).padStart(9)}`,
     );
-  console.log(
-    `  ${"".padEnd(18)}${"Lantern".padStart(10)}${"igraph".padStart(11)}${"L/ig".padStart(9)}${"networkx".padStart(11)}${"L/nx".padStart(9)}`,
-  );
-  row("components", tComponents, ig?.components_s, nx?.components_s);
-  row("Louvain", tLouvain, ig?.louvain_s, nx?.louvain_s);
-  row("degree", tDegree, ig?.degree_s, nx?.degree_s);
-  row(`betweenness k=${K}`, tBetweenness, null, nx?.betweenness_s); // igraph: not available
-  const igTotal = null;
-  const nxTotal =
-    nx && nx.louvain_s != null
-      ? nx.components_s + nx.louvain_s + nx.degree_s + (nx.betweenness_s ?? 0)
-      : null;
-  row("total", total, igTotal, nxTotal);
-  if (ig)
-    row(
-      "total of the first 3",
-      total - tBetweenness,
-      ig.components_s + (ig.louvain_s ?? 0) + ig.degree_s,
-      nx && nx.louvain_s != null ? nx.components_s + nx.louvain_s + nx.degree_s : null,
+  const head = (title: string) =>
+    console.log(
+      `  ${title.padEnd(26)}${"Lantern".padStart(10)}${"igraph".padStart(11)}${"L/ig".padStart(9)}${"networkx".padStart(11)}${"L/nx".padStart(9)}`,
     );
-  console.log("  (ratios are Lantern time / peer time: below 1 means Lantern is faster)");
+  const sum = (xs: (number | null | undefined)[]) =>
+    xs.some((x) => x == null) ? null : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
   const igs = ig?.exact_small;
   const nxs = nx?.exact_small;
+  for (const unit of ["wall", "cpu"] as const) {
+    const w = unit === "wall";
+    const L = w
+      ? {
+          components: tComponents,
+          louvain: tLouvain,
+          degree: tDegree,
+          betweenness: tBetweenness,
+          exactSmall: tExactSmall,
+        }
+      : cpu;
+    const I = ig && {
+      components: w ? ig.components_s : ig.components_cpu,
+      louvain: w ? ig.louvain_s : ig.louvain_cpu,
+      degree: w ? ig.degree_s : ig.degree_cpu,
+      exactSmall: igs && (w ? igs.exact_s : igs.exact_cpu),
+    };
+    const X = nx && {
+      components: w ? nx.components_s : nx.components_cpu,
+      louvain: w ? nx.louvain_s : nx.louvain_cpu,
+      degree: w ? nx.degree_s : nx.degree_cpu,
+      betweenness: w ? nx.betweenness_s : nx.betweenness_cpu,
+      exactSmall: nxs && (w ? nxs.exact_s : nxs.exact_cpu),
+    };
+    console.log("");
+    head(w ? "wall-clock seconds" : "CPU seconds (all threads)");
+    row("components", L.components, I?.components, X?.components);
+    row("Louvain", L.louvain, I?.louvain, X?.louvain);
+    row("degree", L.degree, I?.degree, X?.degree);
+    row(`betweenness k=${K}`, L.betweenness, null, X?.betweenness); // igraph: not available
+    row(
+      "total",
+      L.components + L.louvain + L.degree + L.betweenness,
+      null,
+      X ? sum([X.components, X.louvain, X.degree, X.betweenness]) : null,
+    );
+    row(
+      "total without betweenness",
+      L.components + L.louvain + L.degree,
+      I ? sum([I.components, I.louvain, I.degree]) : null,
+      X ? sum([X.components, X.louvain, X.degree]) : null,
+    );
+    row(`exact betweenness ${SMALL_N / 1000}k`, L.exactSmall, I?.exactSmall, X?.exactSmall);
+  }
   console.log(
-    `\n  exact betweenness, ${SMALL_N} nodes / ${SMALL_M} links (python-igraph cannot sample sources):`,
+    `  (ratios are Lantern / peer: below 1 means Lantern is faster. "exact betweenness ${SMALL_N / 1000}k": all ${SMALL_N} sources on a ` +
+      `${SMALL_N}-node / ${SMALL_M}-link graph from the same generator, since python-igraph cannot sample sources. ` +
+      `CPU time is less disturbed by other work on the machine; Lantern's betweenness CPU is summed over its threads.)`,
   );
-  row("betweenness exact", tExactSmall, igs?.exact_s, nxs?.exact_s);
   if (nxs?.extrapolated)
     console.log(
       `  networkx: ran ${nxs.sources_run} of ${SMALL_N} sources in ${fmt(nxs.measured_s)}, extrapolated linearly to all ${SMALL_N}`,

@@ -165,8 +165,15 @@ function formatNumber(v: number): string {
 
 function table(title: string, header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // Numbers right-aligned, text left-aligned.
+  const numeric = header.map(
+    (_, i) => rows.length > 0 && rows.every((r) => r[i] !== "" && Number.isFinite(Number(r[i]))),
+  );
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [title, line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -278,13 +285,13 @@ export function register(program: Command): void {
   addRead(
     graph
       .command("stats")
-      .description("size, components, communities, and the most connected and most central nodes")
-      .option("--top <n>", "length of the top lists", "10")
-      .option("--seed <n>", "seed for Louvain and for sampling betweenness sources", "1")
-      .option("--exact-up-to <n>", "exact betweenness up to this many nodes…", "5000")
-      .option("--samples <k>", "…estimated from k sampled source nodes beyond", "256")
-      .option("--threads <n>", "threads for betweenness (default: all cores, at most 8)"),
+      .description("size, components, communities, and the most connected and most central nodes"),
   )
+    .option("--top <n>", "length of the top lists", "10")
+    .option("--seed <n>", "seed for Louvain and for sampling betweenness sources", "1")
+    .option("--exact-up-to <n>", "exact betweenness up to this many nodes…", "5000")
+    .option("--samples <k>", "…estimated from k sampled source nodes beyond", "256")
+    .option("--threads <n>", "threads for betweenness (default: all cores, at most 8)")
     .addHelpText(
       "after",
       `
@@ -314,14 +321,10 @@ ${EDGE_FILE_HELP}`,
       }
     });
 
-  addRead(
-    graph
-      .command("path")
-      .description("shortest path (fewest links) between two nodes")
-      .requiredOption("--from <id>", "start node")
-      .requiredOption("--to <id>", "end node")
-      .option("--all", "every shortest path (up to 100), not just one"),
-  )
+  addRead(graph.command("path").description("shortest path (fewest links) between two nodes"))
+    .requiredOption("--from <id>", "start node")
+    .requiredOption("--to <id>", "end node")
+    .option("--all", "every shortest path (up to 100), not just one")
     .addHelpText(
       "after",
       `
@@ -340,10 +343,10 @@ ${EDGE_FILE_HELP}`,
   addRead(
     graph
       .command("ego")
-      .description("the ego network: every node within --hops links of a node, and the links among them")
-      .requiredOption("--node <id>", "the centre")
-      .option("--hops <k>", "radius in links", "2"),
+      .description("the ego network: every node within --hops links of a node, and the links among them"),
   )
+    .requiredOption("--node <id>", "the centre")
+    .option("--hops <k>", "radius in links", "2")
     .addHelpText(
       "after",
       `

@@ -125,7 +125,8 @@ export function finishBetweenness(plan: BetweennessPlan, raw: Float64Array): Bet
  * Sampled: sums the dependencies of k uniformly drawn sources and scales by n/k (an unbiased
  * estimate, as networkx's `k`). Normalised like networkx betweenness_centrality(normalized=True):
  * × 1/((n−1)(n−2)) for directed and undirected graphs alike; unnormalised undirected values are
- * halved (each pair counted once). Runs on the calling thread; see betweennessParallel.
+ * halved (each pair counted once). (networkx leaves out the n/k factor for unnormalised sampled
+ * directed values; here it is always applied.) Runs on the calling thread; see betweennessParallel.
  */
 export function betweenness(graph: GraphLike, options: BetweennessOptions = {}): Betweenness {
   const plan = planBetweenness(graph, options);

@@ -98,7 +98,8 @@ export function distance(
 /**
  * One shortest path (fewest links) from `from` to `to` as a list of ids including both ends, or
  * null when there is none. Directed graphs follow link direction ("out") unless told otherwise.
- * Among equal-length paths the one found first by BFS in node order is returned.
+ * Among equal-length paths, the one whose nodes come earliest in node order (walking back from
+ * `to`) is returned.
  */
 export function shortestPath(
   graph: GraphLike,
