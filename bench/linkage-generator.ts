@@ -193,13 +193,15 @@ export function generatePeople(total: number, seed = 1, dupShare = 0.3): Generat
   const rand = rng(seed);
   const ri = (n: number) => Math.floor(rand() * n);
   const chance = (p: number) => rand() < p;
-  const boyCum = cumulative(BOYS.length, 1.0, 3);
-  const girlCum = cumulative(GIRLS.length, 1.0, 3);
-  const surCum = cumulative(SURNAMES.length, 1.0, 2);
+  // Name frequencies roughly as in England and Wales: the commonest given name about 3% of
+  // its sex, the commonest surname about 1.2% of people, a long tail of rarer surnames.
+  const boyCum = cumulative(BOYS.length, 0.8, 8);
+  const girlCum = cumulative(GIRLS.length, 0.8, 8);
+  const surCum = cumulative(SURNAMES.length, 0.9, 10);
   const areaCum = cumulative(AREAS.length, 0.6, 1);
 
   const makeSurname = (): string => {
-    if (chance(0.6)) return SURNAMES[pick(surCum, rand())]!;
+    if (chance(0.45)) return SURNAMES[pick(surCum, rand())]!;
     return PREFIXES[ri(PREFIXES.length)]! + SUFFIXES[ri(SUFFIXES.length)]!;
   };
   const makeAddress = (): Pick<Person, "house" | "street" | "town" | "postcode"> => {

@@ -93,7 +93,7 @@ describe("blocking", () => {
     const records = standardiseRecords([["1", "9434765919", "Ann", "Lee", "2010-01-01"]], mappings);
     const names = defaultBlockingRules(records).map((r) => r.name);
     expect(names[0]).toBe("nhs_number");
-    expect(names).toContain("dob+surname:soundex");
+    expect(names).toContain("dob:daymonth+surname:soundex");
     expect(names).not.toContain("postcode+surname:initial");
   });
 });

@@ -54,9 +54,10 @@ export function ruleFields(rule: BlockingRule): string[] {
 }
 
 /**
- * Sensible rules for the fields present: each identifier alone; date of birth with a surname
- * or given-name key; both names in either order with the birth year (for mis-keyed dates and
- * swapped names); date of birth with postcode (for changed names); postcode with a name initial.
+ * Sensible rules for the fields present: each identifier alone; date of birth (day and month in
+ * either order) with a surname or given-name key; both names in either order with the birth
+ * year, and with day and month (for mis-keyed dates and swapped names); date of birth with
+ * postcode (for changed names); postcode with a name initial or house number.
  */
 export function defaultBlockingRules(records: RecordSet): BlockingRule[] {
   const has = new Set(records.fields.filter((f) => f.present > 0).map((f) => f.spec.name));
@@ -65,9 +66,13 @@ export function defaultBlockingRules(records: RecordSet): BlockingRule[] {
   const given = has.has("given_name");
   const surname = has.has("surname");
   if (has.has("dob")) {
-    if (surname) rules.push("dob+surname:soundex");
-    if (given) rules.push("dob+given_name:canon");
-    if (given && surname) rules.push(`${NAMES_KEY}:soundex+dob:year`);
+    // day and month unordered, so a swapped date still blocks
+    if (surname) rules.push("dob:daymonth+surname:soundex");
+    if (given) rules.push("dob:daymonth+given_name:canon");
+    if (given && surname) {
+      rules.push(`${NAMES_KEY}:soundex+dob:year`);
+      rules.push(`${NAMES_KEY}:soundex+dob:monthday`); // a mis-keyed year
+    }
     if (has.has("postcode")) rules.push("dob+postcode");
     if (!given && !surname && !has.has("postcode")) rules.push("dob");
   } else if (given && surname) {

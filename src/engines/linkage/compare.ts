@@ -58,6 +58,35 @@ export const LOCATION_LEVELS: readonly string[] = [
   "all other",
 ];
 
+/**
+ * Typical u per level (all but the last, which takes the rest) for UK person data. They act as
+ * a prior worth a few thousand pairs, so small files get sensible weights; with real volumes the
+ * data outweighs them entirely.
+ */
+const U_PRIOR: Record<ComparisonKind, readonly number[]> = {
+  given: [0.01, 0.004, 0.002, 0.0005, 0.008, 0.001],
+  surname: [0.005, 0.0003, 0.001, 0.005],
+  date: [0.00005, 0.00001, 0.001, 0.002, 0.03],
+  postcode: [0.00002, 0.00002, 0.0002, 0.002],
+  location: [0.00001, 0.00001, 0.00001, 0.00002, 0.00001, 0.01, 0.002],
+  nhs: [1e-7, 1e-6, 1e-5],
+  id: [1e-6, 1e-5, 1e-4],
+  phone: [1e-6, 1e-5, 1e-4],
+  address: [0.0001, 0.0005, 0.005],
+  town: [0.02, 0.001, 0.005],
+  house: [0.03],
+  sex: [0.5],
+  category: [0.2],
+  email: [1e-7],
+};
+
+/** The prior u for a comparison's levels (sums to 1). */
+export function priorU(kind: ComparisonKind, levels: number): number[] {
+  const head = U_PRIOR[kind].slice(0, levels - 1);
+  while (head.length < levels - 1) head.push(0.001);
+  return [...head, Math.max(0.001, 1 - head.reduce((a, b) => a + b, 0))];
+}
+
 /** Fields read together by the address comparison, in the catalogue's order. */
 export const LOCATION_FIELDS = ["postcode", "street_number", "address_1", "address_2", "suburb"] as const;
 
@@ -304,8 +333,8 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
     case "given": {
       // Memoised: the level without the swap check (which depends on the surnames too).
       const memo = memoFor(k, memos);
-      const x = a < b ? a : b;
-      const y = a < b ? b : a;
+      const x = Math.min(a, b);
+      const y = Math.max(a, b);
       let level = memo.get(x, y);
       if (level < 0) {
         if (sharesGroup(k.groupOffsets!, k.groups!, a, b)) level = 1;
@@ -324,8 +353,8 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
     }
     case "surname": {
       const memo = memoFor(k, memos);
-      const x = a < b ? a : b;
-      const y = a < b ? b : a;
+      const x = Math.min(a, b);
+      const y = Math.max(a, b);
       let level = memo.get(x, y);
       if (level >= 0) return level;
       if (equalIgnoringSpaces(ch, oa, oa + la, ob, ob + lb)) level = 0;
@@ -376,8 +405,8 @@ export function compareCodes(k: KernelField, a: number, b: number, i: number, j:
     }
     case "town": {
       const memo = memoFor(k, memos);
-      const x = a < b ? a : b;
-      const y = a < b ? b : a;
+      const x = Math.min(a, b);
+      const y = Math.max(a, b);
       const hit = memo.get(x, y);
       if (hit >= 0) return hit;
       const jw = jaroWinklerSlice(ch, oa, la, ob, lb);

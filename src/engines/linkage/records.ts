@@ -341,6 +341,8 @@ export const KEY_TRANSFORMS = [
   "soundex",
   "canon",
   "year",
+  "daymonth",
+  "monthday",
   "sector",
   "district",
   "first3",
@@ -395,6 +397,29 @@ export function fieldKeys(records: RecordSet, fieldName: string, transform?: Key
             : -1
           : key(value.slice(0, 4));
         break;
+      case "daymonth": {
+        // the date with day and month unordered: 2010-03-04 and 2010-04-03 share a key
+        const ymd = col.ymd ? col.ymd[i]! : -1;
+        if (ymd < 0) perCode[i] = key(value);
+        else {
+          const y = Math.floor(ymd / 10000);
+          const m = Math.floor(ymd / 100) % 100;
+          const d = ymd % 100;
+          perCode[i] = key(y * 10000 + Math.min(m, d) * 100 + Math.max(m, d));
+        }
+        break;
+      }
+      case "monthday": {
+        // day and month only, unordered (a mis-keyed year still blocks)
+        const ymd = col.ymd ? col.ymd[i]! : -1;
+        if (ymd < 0) perCode[i] = -1;
+        else {
+          const m = Math.floor(ymd / 100) % 100;
+          const d = ymd % 100;
+          perCode[i] = key(Math.min(m, d) * 100 + Math.max(m, d));
+        }
+        break;
+      }
       case "sector":
         perCode[i] = col.sector ? col.sector[i]! : key(value);
         break;

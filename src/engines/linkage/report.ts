@@ -218,6 +218,7 @@ function waterfallSvg(e: PairExplanation): string {
       delta: f.weight + f.tfAdjustment,
       kind: "step" as const,
     })),
+    ...e.adjustments.map((a) => ({ label: "Household correction", delta: a.weight, kind: "step" as const })),
     { label: "Match weight", delta: e.matchWeight, kind: "total" },
   ];
   let cum = 0;
@@ -428,10 +429,31 @@ export function renderReport(result: LinkResult, meta: ReportMeta): string {
     }
     out.push(`</tbody></table>`);
   }
+  const cond = (c: { comparison: number; levels: number[] }) =>
+    `${model.comparisons[c.comparison]!.label}: ${c.levels.map((l) => model.comparisons[c.comparison]!.levels[l]!.label).join(" or ")}`;
+  if (model.interactions.length) {
+    out.push(
+      `<table><caption>Corrections for comparisons that go together</caption><thead><tr><th scope="col">Correction</th><th scope="col">When</th><th scope="col" class="num">u of both together</th><th scope="col" class="num">Weight (bits)</th></tr></thead><tbody>`,
+    );
+    for (const x of model.interactions) {
+      out.push(
+        `<tr><th scope="row">${esc(x.reason)}</th><td>${esc(cond(x.a))}; ${esc(cond(x.b))}</td><td class="num">${sci(x.uJoint)}</td><td class="num neg">${signed(x.weight)}</td></tr>`,
+      );
+    }
+    out.push(
+      `</tbody></table><p>Members of one household share a surname and an address far more often than two people picked at random, so agreeing on both counts for less than the two weights added up.</p>`,
+    );
+  }
   if (model.conflicts.length) {
     out.push(
-      `<p>Conflict rules: a pair showing <strong>${esc(model.conflicts.map((c) => `${model.comparisons[c.comparison]!.label}: ${model.comparisons[c.comparison]!.levels[c.level]!.label}`).join("; "))}</strong> is never merged automatically; if it scores above the threshold it goes to clerical review.</p>`,
+      `<p>Conflict rules: these pairs are never merged automatically; if they score above the threshold they go to clerical review.</p><ul>`,
     );
+    for (const c of model.conflicts) {
+      out.push(
+        `<li><strong>${esc(c.reason)}</strong>: ${esc(c.all.map(cond).join("; "))}${c.none.length ? `; unless ${esc(c.none.map(cond).join(" or "))}` : ""}</li>`,
+      );
+    }
+    out.push(`</ul>`);
   }
   out.push(
     `<table><caption>Training sessions (EM on the pairs of each rule; the rule's own fields are not estimated from it)</caption><thead><tr><th scope="col">Rule</th><th scope="col" class="num">Pairs</th><th scope="col">Fields estimated</th><th scope="col" class="num">Iterations</th><th scope="col" class="num">Share estimated to match</th></tr></thead><tbody>`,
@@ -508,6 +530,11 @@ export function renderReport(result: LinkResult, meta: ReportMeta): string {
       for (const f of e.fields) {
         out.push(
           `<tr><th scope="row">${esc(f.label)}</th><td>${f.left === null ? '<span class="muted">missing</span>' : esc(f.left)}</td><td>${f.right === null ? '<span class="muted">missing</span>' : esc(f.right)}</td><td>${esc(f.levelLabel)}</td><td class="num ${f.weight >= 0 ? "pos" : "neg"}">${signed(f.weight)}</td><td class="num">${f.tfAdjustment ? signed(f.tfAdjustment) : ""}</td></tr>`,
+        );
+      }
+      for (const a of e.adjustments) {
+        out.push(
+          `<tr><th scope="row">Correction</th><td colspan="3">${esc(a.reason)}</td><td class="num neg">${signed(a.weight)}</td><td></td></tr>`,
         );
       }
       out.push(

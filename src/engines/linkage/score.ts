@@ -4,7 +4,7 @@
 
 import { NULL_LEVEL } from "./compare.ts";
 import type { RecordSet } from "./records.ts";
-import type { Model } from "./train.ts";
+import { conditionHolds, conflictHolds, type Model } from "./train.ts";
 
 export const log2 = Math.log2;
 
@@ -87,15 +87,15 @@ export function scorePairs(
   const probabilities = new Float32Array(n);
   const flags = new Uint8Array(n);
   const conflicts = model.conflicts.slice(0, 8);
+  const interactions = model.interactions;
   for (let p = 0; p < n; p++) {
     let w = prior;
     const base = p * F;
     let flag = 0;
-    for (let r = 0; r < conflicts.length; r++) {
-      const c = conflicts[r]!;
-      if (gamma[base + c.comparison] === c.level) flag |= 1 << r;
-    }
+    for (let r = 0; r < conflicts.length; r++) if (conflictHolds(conflicts[r]!, gamma, base)) flag |= 1 << r;
     flags[p] = flag;
+    for (const x of interactions)
+      if (conditionHolds(x.a, gamma, base) && conditionHolds(x.b, gamma, base)) w += x.weight;
     for (let f = 0; f < F; f++) {
       const g = gamma[base + f]!;
       if (g === NULL_LEVEL) continue;
@@ -135,6 +135,8 @@ export interface PairExplanation {
   matchProbability: number;
   /** Conflict rules the pair shows (never merged automatically). */
   conflicts: string[];
+  /** Interaction corrections applied (e.g. a household sharing surname and address). */
+  adjustments: { reason: string; weight: number }[];
 }
 
 /** The waterfall for one pair, given its comparison vector (or computing it with `compare`). */
@@ -194,7 +196,11 @@ export function explainPair(
       tfAdjustment,
     };
   });
-  const conflicts = model.conflicts.filter((c) => gammaRow[c.comparison] === c.level).map((c) => c.reason);
+  const conflicts = model.conflicts.filter((c) => conflictHolds(c, gammaRow)).map((c) => c.reason);
+  const adjustments = model.interactions
+    .filter((x) => conditionHolds(x.a, gammaRow) && conditionHolds(x.b, gammaRow))
+    .map((x) => ({ reason: x.reason, weight: x.weight }));
+  for (const a of adjustments) total += a.weight;
   return {
     leftId: records.ids[i]!,
     rightId: records.ids[j]!,
@@ -203,5 +209,6 @@ export function explainPair(
     matchWeight: total,
     matchProbability: probabilityFromWeight(total),
     conflicts,
+    adjustments,
   };
 }

@@ -9,7 +9,7 @@
 //    fixed, scaled from candidate pairs to all possible pairs.
 
 import { type PreparedBlocking, ruleFields } from "./blocking.ts";
-import { type Comparison, NULL_LEVEL } from "./compare.ts";
+import { type Comparison, NULL_LEVEL, priorU } from "./compare.ts";
 import type { RecordSet } from "./records.ts";
 
 export interface LevelParams {
@@ -41,21 +41,55 @@ export interface EmSession {
   matchShare: number;
 }
 
-/**
- * A comparison level that stops automatic merging: pairs showing it go to clerical review
- * however high their probability (e.g. two different NHS numbers: possibly twins).
- */
-export interface ConflictRule {
+/** A condition on one comparison: its level is one of `levels`. */
+export interface LevelCondition {
   /** Index into Model.comparisons. */
   comparison: number;
-  level: number;
+  levels: number[];
+}
+
+/**
+ * A pattern that stops automatic merging: pairs showing every `all` condition and no `none`
+ * condition go to clerical review however high their probability (two different NHS numbers;
+ * possible twins).
+ */
+export interface ConflictRule {
   reason: string;
+  all: LevelCondition[];
+  none: LevelCondition[];
+}
+
+/**
+ * A correction for two comparisons that are not independent among non-matches: members of one
+ * household share a surname and an address far more often than two random people, so agreeing
+ * on both is weaker evidence than the two weights suggest. When both conditions hold the pair
+ * gets `weight` = log2(u_a · u_b / u_ab) bits (≤ 0).
+ */
+export interface Interaction {
+  reason: string;
+  a: LevelCondition;
+  b: LevelCondition;
+  /** Chance that two non-matching records meet both conditions. */
+  uJoint: number;
+  weight: number;
+}
+
+export function conditionHolds(c: LevelCondition, gammaRow: ArrayLike<number>, base = 0): boolean {
+  const g = gammaRow[base + c.comparison]!;
+  return c.levels.includes(g);
+}
+
+export function conflictHolds(rule: ConflictRule, gammaRow: ArrayLike<number>, base = 0): boolean {
+  for (const c of rule.all) if (!conditionHolds(c, gammaRow, base)) return false;
+  for (const c of rule.none) if (conditionHolds(c, gammaRow, base)) return false;
+  return true;
 }
 
 export interface Model {
   mode: "dedupe" | "link";
   comparisons: ComparisonParams[];
   conflicts: ConflictRule[];
+  interactions: Interaction[];
   /** Prior probability that two records drawn at random match. */
   lambda: number;
   training: {
@@ -111,27 +145,37 @@ export function randomPairs(
   return { pairsI, pairsJ };
 }
 
-/** Probability that two non-matching records share a value exactly, from value frequencies. */
-export function exactU(records: RecordSet, fieldIndex: number): number {
+/**
+ * Pairs of records sharing the field's value, and all pairs with the value on both sides
+ * (ordered pairs for dedupe, left × right for link): their ratio is the chance two records agree.
+ */
+export function exactCounts(records: RecordSet, fieldIndex: number): { shared: number; total: number } {
   const col = records.fields[fieldIndex]!;
-  let s = 0;
+  let shared = 0;
   if (records.mode === "link") {
-    const pl = col.presentLeft;
-    const pr = col.present - col.presentLeft;
-    if (pl === 0 || pr === 0) return 0;
     for (let c = 0; c < col.counts.length; c++) {
       const l = col.countsLeft[c]!;
-      s += l * (col.counts[c]! - l);
+      shared += l * (col.counts[c]! - l);
     }
-    return s / (pl * pr);
+    return { shared, total: col.presentLeft * (col.present - col.presentLeft) };
   }
-  const p = col.present;
-  if (p < 2) return 0;
-  for (let c = 0; c < col.counts.length; c++) {
-    const k = col.counts[c]!;
-    s += k * (k - 1);
-  }
-  return s / (p * (p - 1));
+  for (let c = 0; c < col.counts.length; c++) shared += col.counts[c]! * (col.counts[c]! - 1);
+  return { shared, total: col.present * (col.present - 1) };
+}
+
+/** Probability that two records share a value exactly, from value frequencies. */
+export function exactU(records: RecordSet, fieldIndex: number): number {
+  const { shared, total } = exactCounts(records, fieldIndex);
+  return total > 0 ? shared / total : 0;
+}
+
+/** Weight of the prior u, in pairs (see priorU). */
+export const U_PRIOR_PAIRS = 10_000;
+
+// Exact-level u from shared / total pairs, shrunk towards the prior.
+function shrinkExact(shared: number, total: number, prior: number, records: RecordSet): number {
+  const k = records.mode === "link" ? U_PRIOR_PAIRS : 2 * U_PRIOR_PAIRS;
+  return (Math.max(0, shared) + k * prior) / (total + k);
 }
 
 /** u per level per comparison from the comparison vectors of random pairs. */
@@ -149,26 +193,29 @@ export function estimateU(
       const g = gamma[p * F + f]!;
       if (g !== NULL_LEVEL) counts[g]!++;
     }
-    const floor = 1e-7;
-    const pseudo = 0.1;
+    const floor = 1e-9;
+    const prior = priorU(c.kind, L);
+    const K = U_PRIOR_PAIRS;
     const E = c.exactLevels;
     if (E === 0) {
       let total = 0;
       for (let l = 0; l < L; l++) total += counts[l]!;
-      return Array.from(counts, (k) => Math.max(floor, (k + pseudo) / (total + pseudo * L)));
+      return Array.from(counts, (k, l) => Math.max(floor, (k + K * prior[l]!) / (total + K)));
     }
     // Levels 0..E-1 together are "main field equal": that mass is known exactly from value
     // frequencies; random pairs only share it out between those levels and the rest.
-    const uExact = Math.max(exactU(records, c.fieldIndex), floor);
+    const { shared, total } = exactCounts(records, c.fieldIndex);
+    let priorExact = 0;
+    for (let l = 0; l < E; l++) priorExact += prior[l]!;
+    const uExact = Math.max(floor, shrinkExact(shared, total, priorExact, records));
     let inExact = 0;
-    for (let l = 0; l < E; l++) inExact += counts[l]! + pseudo;
+    for (let l = 0; l < E; l++) inExact += counts[l]! + K * prior[l]!;
     let rest = 0;
-    for (let l = E; l < L; l++) rest += counts[l]! + pseudo;
+    for (let l = E; l < L; l++) rest += counts[l]! + K * prior[l]!;
     const u: number[] = [];
     for (let l = 0; l < L; l++) {
-      const share =
-        l < E ? (uExact * (counts[l]! + pseudo)) / inExact : ((1 - uExact) * (counts[l]! + pseudo)) / rest;
-      u.push(Math.max(floor, share));
+      const k = counts[l]! + K * prior[l]!;
+      u.push(Math.max(floor, l < E ? (uExact * k) / inExact : ((1 - uExact) * k) / rest));
     }
     return u;
   });
@@ -380,6 +427,43 @@ export function defaultTrainingRules(blocking: PreparedBlocking): number[] {
   return clean.length > 0 ? clean : all;
 }
 
+/**
+ * Conflict rules for the comparisons present: a verified identifier (NHS number) or sex that
+ * clearly disagrees; possible twins (same date of birth and surname, clearly different given
+ * names, and no identifier to tell them apart: when an identifier is present on both records,
+ * its own weight decides). A person decides those pairs.
+ */
+export function defaultConflicts(comparisons: readonly Comparison[]): ConflictRule[] {
+  const out: ConflictRule[] = [];
+  const last = (f: number) => [comparisons[f]!.levels.length - 1];
+  const find = (field: string) => comparisons.findIndex((c) => c.field === field);
+  comparisons.forEach((c, f) => {
+    if (c.kind === "nhs")
+      out.push({ reason: "different NHS numbers", all: [{ comparison: f, levels: last(f) }], none: [] });
+    if (c.kind === "sex")
+      out.push({ reason: "different sex", all: [{ comparison: f, levels: last(f) }], none: [] });
+  });
+  const dob = find("dob");
+  const given = find("given_name");
+  const surname = find("surname");
+  if (dob >= 0 && given >= 0 && surname >= 0) {
+    const ids = comparisons
+      .map((c, f) => ({ c, f }))
+      .filter(({ c }) => c.kind === "nhs" || c.kind === "id")
+      .map(({ c, f }) => ({ comparison: f, levels: c.levels.map((_, l) => l) }));
+    out.push({
+      reason: "possible twins",
+      all: [
+        { comparison: dob, levels: [0] },
+        { comparison: given, levels: last(given) },
+        { comparison: surname, levels: [0, 1, 2] },
+      ],
+      none: ids,
+    });
+  }
+  return out;
+}
+
 /** Estimate u, m and lambda: the whole Fellegi–Sunter model. */
 export function train(input: TrainInput): Model {
   const { records, comparisons, blocking } = input;
@@ -400,11 +484,123 @@ export function train(input: TrainInput): Model {
   });
   const u0 = estimateU(records, comparisons, input.randomGamma, input.randomPairCount);
   const first = fitModel(input, table, u0);
-  if (input.refineU === false) return first;
   // Value frequencies count pairs of records of the same person too (a duplicate shares its
   // NHS number with the original): take the expected matching pairs out of the exact-level u,
   // then fit again.
-  return fitModel(input, table, refineExactU(input, table, first, u0));
+  const model =
+    input.refineU === false ? first : fitModel(input, table, refineExactU(input, table, first, u0));
+  model.interactions = householdInteractions(input, table, model);
+  if (model.interactions.length > 0) {
+    const lam = lambdaFromCandidates(table, F, model);
+    model.training.candidateMatchShare = lam;
+    model.lambda = scaleLambda(records, lam, n);
+  }
+  return model;
+}
+
+function scaleLambda(records: RecordSet, candidateShare: number, candidates: number): number {
+  const possible =
+    records.mode === "link"
+      ? records.nLeft * (records.size - records.nLeft)
+      : (records.size * (records.size - 1)) / 2;
+  return Math.min(
+    0.5,
+    Math.max(1 / Math.max(possible, 1), possible > 0 ? (candidateShare * candidates) / possible : 0.5),
+  );
+}
+
+// Share of candidate pairs estimated to match, with m, u and interactions fixed.
+function lambdaFromCandidates(table: PatternTable, F: number, model: Model): number {
+  let lambda = model.training.candidateMatchShare;
+  for (let it = 0; it < 200; it++) {
+    const post = patternPosteriors(table, F, { ...model, lambda });
+    let mass = 0;
+    let total = 0;
+    for (let p = 0; p < table.size; p++) {
+      mass += table.counts[p]! * post[p]!;
+      total += table.counts[p]!;
+    }
+    const next = Math.min(1 - 1e-12, Math.max(1e-12, mass / Math.max(1, total)));
+    if (Math.abs(next - lambda) < 1e-10) return next;
+    lambda = next;
+  }
+  return lambda;
+}
+
+/**
+ * The household correction between surname (exact) and address (same postcode): the joint
+ * chance of both among non-matches is counted exactly from (surname, postcode) combinations,
+ * less the pairs the model expects to be matches.
+ */
+export function householdInteractions(input: TrainInput, table: PatternTable, model: Model): Interaction[] {
+  const { records, comparisons } = input;
+  const sur = comparisons.findIndex((c) => c.field === "surname");
+  const addr = comparisons.findIndex((c) => c.kind === "location" || c.kind === "postcode");
+  if (sur < 0 || addr < 0) return [];
+  const addrComp = comparisons[addr]!;
+  const pcIndex = records.fields.findIndex((f) => f.spec.name === "postcode");
+  if (pcIndex < 0 || !addrComp.fieldIndices.includes(pcIndex)) return [];
+  const surCol = records.fields[comparisons[sur]!.fieldIndex]!;
+  const pcCol = records.fields[pcIndex]!;
+  const aLevels = [0];
+  const bLevels = addrComp.kind === "location" ? [0, 1] : [0];
+  // joint (surname, postcode) counts, left and right
+  const joint = new Map<number, number>();
+  const jointLeft = new Map<number, number>();
+  let present = 0;
+  let presentLeft = 0;
+  const K = pcCol.values.length + 1;
+  for (let r = 0; r < records.size; r++) {
+    const s = surCol.codes[r]!;
+    const p = pcCol.codes[r]!;
+    if (s < 0 || p < 0) continue;
+    const key = s * K + p;
+    joint.set(key, (joint.get(key) ?? 0) + 1);
+    present++;
+    if (r < records.nLeft) {
+      jointLeft.set(key, (jointLeft.get(key) ?? 0) + 1);
+      presentLeft++;
+    }
+  }
+  let shared = 0;
+  let total: number;
+  const link = records.mode === "link";
+  if (link) {
+    for (const [key, c] of joint) {
+      const l = jointLeft.get(key) ?? 0;
+      shared += l * (c - l);
+    }
+    total = presentLeft * (present - presentLeft);
+  } else {
+    for (const c of joint.values()) shared += c * (c - 1);
+    total = present * (present - 1);
+  }
+  if (total <= 0) return [];
+  const F = comparisons.length;
+  const post = patternPosteriors(table, F, model);
+  let agreeing = 0;
+  for (let p = 0; p < table.size; p++) {
+    const gs = table.levels[p * F + sur]!;
+    const ga = table.levels[p * F + addr]!;
+    if (aLevels.includes(gs) && bLevels.includes(ga)) agreeing += table.counts[p]! * post[p]!;
+  }
+  if (!link) agreeing *= 2;
+  // prior: about a third of pairs sharing a postcode share a surname (households)
+  const pcPrior = priorU("postcode", 5)[0]!;
+  const uJoint = Math.max(1e-12, shrinkExact(shared - agreeing, total, pcPrior * 0.3, records));
+  const uA = aLevels.reduce((s2, l) => s2 + model.comparisons[sur]!.levels[l]!.u, 0);
+  const uB = bLevels.reduce((s2, l) => s2 + model.comparisons[addr]!.levels[l]!.u, 0);
+  const weight = Math.min(0, Math.log2((uA * uB) / uJoint));
+  if (weight > -0.1) return [];
+  return [
+    {
+      reason: "surname and address shared (a household)",
+      a: { comparison: sur, levels: aLevels },
+      b: { comparison: addr, levels: bLevels },
+      uJoint,
+      weight,
+    },
+  ];
 }
 
 /** Exact-level u without the pairs the model expects to be matches (see train). */
@@ -426,22 +622,13 @@ export function refineExactU(
       const g = table.levels[p * F + f]!;
       if (g !== NULL_LEVEL && g < E) agreeing += table.counts[p]! * post[p]!;
     }
-    const col = records.fields[c.fieldIndex]!;
-    let shared = 0;
-    let total: number;
-    if (link) {
-      for (let k = 0; k < col.counts.length; k++)
-        shared += col.countsLeft[k]! * (col.counts[k]! - col.countsLeft[k]!);
-      total = col.presentLeft * (col.present - col.presentLeft);
-    } else {
-      for (let k = 0; k < col.counts.length; k++) shared += col.counts[k]! * (col.counts[k]! - 1);
-      agreeing *= 2; // ordered pairs
-      total = col.present * (col.present - 1);
-    }
+    const { shared, total } = exactCounts(records, c.fieldIndex);
+    if (!link) agreeing *= 2; // ordered pairs
     if (total <= 0) return u[f]!;
-    // At least "one coincidence", so a value seen only in duplicates does not give infinite weight.
-    const floor = Math.max(1e-7, 1 / (total + 1));
-    const exact = Math.max(floor, (shared - agreeing) / total);
+    const prior = priorU(c.kind, c.levels.length);
+    let priorExact = 0;
+    for (let l = 0; l < E; l++) priorExact += prior[l]!;
+    const exact = Math.max(1e-9, shrinkExact(shared - agreeing, total, priorExact, records));
     const old = u[f]!.slice(0, E).reduce((a, b) => a + b, 0);
     const rest = u[f]!.slice(E).reduce((a, b) => a + b, 0);
     const others = u[f]!.length - E;
@@ -466,6 +653,9 @@ function patternPosteriors(table: PatternTable, F: number, model: Model): Float6
     for (let f = 0; f < F; f++) {
       const g = table.levels[p * F + f]!;
       if (g !== NULL_LEVEL) w += W[f]![g]!;
+    }
+    for (const x of model.interactions ?? []) {
+      if (conditionHolds(x.a, table.levels, p * F) && conditionHolds(x.b, table.levels, p * F)) w += x.weight;
     }
     post[p] = 1 / (1 + 2 ** -w);
   }
@@ -548,18 +738,11 @@ function fitModel(input: TrainInput, table: PatternTable, u: number[][]): Model 
     0.5,
     Math.max(1 / Math.max(possible, 1), possible > 0 ? expectedMatches / possible : 0.5),
   );
-  const conflicts: ConflictRule[] = [];
-  comparisons.forEach((c, f) => {
-    // Verified identifiers and sex: a clear disagreement means a different person more often
-    // than a keying error (twins share everything else), so a person decides.
-    if (c.kind === "nhs")
-      conflicts.push({ comparison: f, level: c.levels.length - 1, reason: "different NHS numbers" });
-    if (c.kind === "sex")
-      conflicts.push({ comparison: f, level: c.levels.length - 1, reason: "different sex" });
-  });
+  const conflicts = defaultConflicts(comparisons);
   return {
     mode: records.mode,
     conflicts,
+    interactions: [],
     lambda,
     comparisons: comparisons.map((c, f) => ({
       field: c.field,
