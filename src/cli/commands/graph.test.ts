@@ -1,10 +1,13 @@
-// Runs the real command line (`node bin/lantern.js graph …`) as a user would.
+// The `lantern graph` commands: the main cases through the real command line (`node
+// bin/lantern.js graph …`, as a user runs it), the rest in-process through commander (faster).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { Command } from "commander";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { register } from "./graph.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const karate = join(root, "test/fixtures/graph/karate.csv");
@@ -23,6 +26,26 @@ function lantern(...args: string[]): Promise<{ code: number; stdout: string; std
       },
     );
   });
+}
+
+/** Runs `lantern <args>` in this process, capturing stdout, stderr and the exit code. */
+async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command("lantern").exitOverride();
+  register(program);
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = vi.spyOn(process.stdout, "write").mockImplementation((s) => out.push(String(s)) > 0);
+  const se = vi.spyOn(process.stderr, "write").mockImplementation((s) => err.push(String(s)) > 0);
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(["node", "lantern", ...args]);
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
 let dir: string;
@@ -101,12 +124,17 @@ describe("lantern graph stats", () => {
   });
 
   it("fails with one clear line and exit code 1 on bad input", async () => {
-    const [missing, oneColumn, badWeight, noColumn] = await Promise.all([
-      lantern("graph", "stats", "--edges", join(dir, "nope.csv")),
-      lantern("graph", "stats", "--edges", join(dir, "one-column.csv")),
-      lantern("graph", "stats", "--edges", join(dir, "bad-weight.csv"), "--weight", "calls"),
-      lantern("graph", "stats", "--edges", karate, "--weight", "calls"),
-    ]);
+    const missing = await lantern("graph", "stats", "--edges", join(dir, "nope.csv"));
+    const oneColumn = await inProcess("graph", "stats", "--edges", join(dir, "one-column.csv"));
+    const badWeight = await inProcess(
+      "graph",
+      "stats",
+      "--edges",
+      join(dir, "bad-weight.csv"),
+      "--weight",
+      "calls",
+    );
+    const noColumn = await inProcess("graph", "stats", "--edges", karate, "--weight", "calls");
     for (const r of [missing, oneColumn, badWeight, noColumn]) {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe("");
@@ -121,10 +149,31 @@ describe("lantern graph stats", () => {
 
 describe("lantern graph path / ego", () => {
   it("finds shortest paths and ego networks", async () => {
-    const [path, ego] = await Promise.all([
-      lantern("graph", "path", "--edges", karate, "--from", "16", "--to", "25", "--all", "--format", "json"),
-      lantern("graph", "ego", "--edges", karate, "--node", "16", "--hops", "2", "--format", "json"),
-    ]);
+    const path = await inProcess(
+      "graph",
+      "path",
+      "--edges",
+      karate,
+      "--from",
+      "16",
+      "--to",
+      "25",
+      "--all",
+      "--format",
+      "json",
+    );
+    const ego = await inProcess(
+      "graph",
+      "ego",
+      "--edges",
+      karate,
+      "--node",
+      "16",
+      "--hops",
+      "2",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(path.stdout)).toEqual({
       from: "16",
       to: "25",
