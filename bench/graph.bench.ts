@@ -9,9 +9,12 @@
 // extrapolating, default 200), GRAPH_BENCH_PEERS=0 to skip the Python peers.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UndirectedGraph } from "graphology";
+import { countConnectedComponents } from "graphology-components";
 import { accumulateDependencies } from "../src/engines/graph/brandes.ts";
 import { planBetweenness } from "../src/engines/graph/centrality.ts";
 import {
@@ -23,7 +26,13 @@ import {
   louvain,
   topNodes,
 } from "../src/engines/graph/index.ts";
+import { createRng } from "../src/engines/graph/rng.ts";
 import { generateNetwork } from "./graph-gen.ts";
+
+// CommonJS module whose typings declare a default export.
+const graphologyLouvain = createRequire(import.meta.url)(
+  "graphology-communities-louvain",
+) as typeof import("graphology-communities-louvain").default;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const N = 200_000;
@@ -147,6 +156,34 @@ console.log(
   `  exact betweenness on a ${SMALL_N}-node / ${SMALL_M}-link graph (same generator): ${fmt(tExactSmall)} (${bcSmall.sources} sources)`,
 );
 
+{
+  const { maxRSS } = process.resourceUsage();
+  console.log(`  peak RSS so far (generator + Lantern): ${(maxRSS / 1024).toFixed(0)} MB`);
+  console.log(
+    `  load average after Lantern's runs: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on this 2-core machine slows every figure, peers' too)`,
+  );
+}
+
+// ---- graphology's own implementations, for reference (why the engine runs on CSR) ----------
+{
+  const [gg, tBuild] = time(() => {
+    const x = new UndirectedGraph();
+    for (let i = 0; i < N; i++) x.addNode(String(i));
+    for (let e = 0; e < M; e++) x.addEdge(String(net.source[e]), String(net.target[e]));
+    return x;
+  });
+  const [count, tComp] = time(() => countConnectedComponents(gg));
+  const rng = createRng(SEED);
+  const [det, tLv] = time(() => graphologyLouvain.detailed(gg, { rng: () => rng.next() }));
+  console.log(
+    `  graphology (reference): build ${fmt(tBuild)}, graphology-components ${fmt(tComp)} (${count}), ` +
+      `graphology-communities-louvain ${fmt(tLv)} (${det.count} communities, modularity ${det.modularity.toFixed(4)}); ` +
+      `graphology-metrics betweenness is exact only (no source sampling)`,
+  );
+}
+
 // ---- end to end through the CLI (CSV parsing included) -------------------------------------
 const work = mkdtempSync(join(tmpdir(), "lantern-graph-bench-"));
 try {
@@ -178,14 +215,6 @@ try {
         `(process start, CSV parse, all four; ${s.nodes} nodes in the file, as isolated nodes have no line)`,
     );
   } else console.log(`  CLI end to end failed: ${cli.stderr.trim()}`);
-
-  const { maxRSS } = process.resourceUsage();
-  console.log(`  peak RSS of this process: ${(maxRSS / 1024).toFixed(0)} MB`);
-  console.log(
-    `  load average after Lantern's runs: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} (other work on this 2-core machine slows every figure, peers' too)`,
-  );
 
   // ---- peers -----------------------------------------------------------------------------
   if (process.env.GRAPH_BENCH_PEERS === "0") {
@@ -295,7 +324,11 @@ async function peers(dir: string): Promise<void> {
   const plan = planBetweenness(g, { k: K, seed: SEED });
   writeFileSync(sourcesFile, `${Array.from(plan.sources).join("\n")}\n`);
   const list = [have.igraph && "igraph", have.networkx && "networkx"].filter(Boolean).join(",");
-  console.log(`\npeers (${py.exe}; ${list}), same graph, same ${K} betweenness sources:`);
+  console.log(
+    `\npeers (${py.exe}; ${list}), same graph, same ${K} betweenness sources; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}:`,
+  );
   const r = spawnSync(
     py.exe,
     [
