@@ -30,7 +30,7 @@ function addCommon(cmd: Command): Command {
     .option("--id <column>", "identifier column (default: the first column)")
     .option(
       "--map <field=column,…>",
-      "map fields to columns the names of which are not recognised, e.g. given_name=Forename,dob=Born",
+      "map fields to columns with other names, e.g. given_name=Forename,dob=Born",
     )
     .option(
       "--threshold <p>",
@@ -45,11 +45,14 @@ function addCommon(cmd: Command): Command {
     .option("--report <file>", "write a self-contained HTML report (model, weights, examples, clusters)")
     .option(
       "--block <rule>",
-      "blocking rule, repeatable, e.g. dob+surname:soundex (transforms: initial, soundex, canon, year, sector, district, first3); default: chosen from the fields present",
+      "blocking rule, repeatable, e.g. dob+surname:soundex (transforms: initial, soundex, canon, year, daymonth, monthday, sector, district, first3; the field 'names' is given name and surname in either order); default: chosen from the fields present",
       collect,
     )
     .option("--threads <n>", "threads for the comparison phase (default: all cores)")
-    .option("--u-pairs <n>", "random pairs compared to estimate u (default 1000000)")
+    .option(
+      "--u-pairs <n>",
+      "random pairs compared to estimate u (default: ten per record, 100000 to 1000000)",
+    )
     .option("--max-pairs <n>", "refuse to compare more candidate pairs than this (default 100000000)")
     .option("--no-progress", "no progress bars on stderr");
 }
@@ -100,7 +103,9 @@ Example:
         "after",
         `
 Output (--out): header "left_id,right_id,match_probability", one line per pair of a left and a
-right record whose match probability is at or above --threshold (default ${DEFAULT_THRESHOLD}).
+right record whose match probability is at or above --threshold (default ${DEFAULT_THRESHOLD}). Pairs
+showing a conflict (different NHS numbers or sex, possible twins) are held for clerical review
+instead: they are in --pairs with band "review" and the reason, not in --out.
 ${HELP_FIELDS}
 
 Example:
@@ -250,7 +255,7 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
           progress.stop();
           log(`candidate pairs before comparison: ${e.total.toLocaleString("en-GB")}`);
           progress.start("block (generate)", 1, "");
-        }
+        } else if (e.done !== undefined) progress.update(e.done);
       } else {
         progress.update(e.total ?? 1);
         progress.stop();
@@ -429,6 +434,7 @@ async function makeProgress(enabled: boolean): Promise<Progress> {
       if (current === null) return;
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       if (bar) {
+        bar.update(bar.getTotal());
         bar.stop();
         bar = null;
       } else if (enabled) process.stderr.write(`${current} done in ${secs} s\n`);

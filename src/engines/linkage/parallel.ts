@@ -8,15 +8,20 @@ import { Worker } from "node:worker_threads";
 import { compareRange, type KernelField } from "./compare.ts";
 
 const CHUNK = 16_384;
-/** Below this many pairs the calling thread does the work alone. */
-const PARALLEL_MIN_PAIRS = 200_000;
+/**
+ * Below this many pairs the calling thread does the work alone: starting a worker (loading the
+ * TypeScript sources in it) costs about as much as comparing this many pairs.
+ */
+const PARALLEL_MIN_PAIRS = 500_000;
 
 export interface ComparePool {
   readonly threads: number;
   /** Pairs compared by worker threads (not the calling thread) so far. */
   readonly workerPairs: number;
+  /** Start the workers now (they load while the caller does other work). */
+  warm(): void;
   /** Comparison vectors for the pairs, pair-major: gamma[p * fields + f]. */
-  compare(pairsI: Int32Array, pairsJ: Int32Array): Promise<Uint8Array>;
+  compare(pairsI: Int32Array, pairsJ: Int32Array, onTick?: (done: number) => void): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -73,12 +78,18 @@ export function createComparePool(
     get workerPairs() {
       return workerPairs;
     },
-    async compare(pairsI, pairsJ) {
+    warm() {
+      ensureWorkers();
+    },
+    async compare(pairsI, pairsJ, onTick) {
       const F = fields.length;
       const n = pairsI.length;
       const gamma = new Uint8Array(new SharedArrayBuffer(Math.max(1, n * F)), 0, n * F);
       if (threads <= 1 || n < minParallel) {
-        compareRange(fields, pairsI, pairsJ, gamma, 0, n);
+        for (let s = 0; s < n; s += CHUNK * 8) {
+          compareRange(fields, pairsI, pairsJ, gamma, s, Math.min(n, s + CHUNK * 8));
+          onTick?.(Math.min(n, s + CHUNK * 8));
+        }
         return gamma;
       }
       ensureWorkers();
@@ -92,6 +103,7 @@ export function createComparePool(
         const s = Atomics.add(counter, 0, CHUNK);
         if (s >= n) break;
         compareRange(fields, pairsI, pairsJ, gamma, s, Math.min(n, s + CHUNK));
+        onTick?.(Math.min(n, Atomics.load(counter, 0)));
       }
       await done;
       job = null;

@@ -13,7 +13,7 @@ import {
 } from "./blocking.ts";
 import { cluster } from "./cluster.ts";
 import { type Comparison, defaultComparisons, kernelFields } from "./compare.ts";
-import { createComparePool } from "./parallel.ts";
+import { type ComparePool, createComparePool } from "./parallel.ts";
 import type { RecordSet } from "./records.ts";
 import { decide, type ScoredPairs, scorePairs } from "./score.ts";
 import { type Model, randomPairs, train } from "./train.ts";
@@ -36,7 +36,7 @@ export interface LinkOptions {
   comparisons?: Comparison[];
   /** Threads for comparisons (default 1: the calling thread only). */
   threads?: number;
-  /** Random pairs compared to estimate u (default 1,000,000). */
+  /** Random pairs compared to estimate u (default ten per record, 100,000 to 1,000,000). */
   uPairs?: number;
   /** Refuse to compare more candidate pairs than this (default 100,000,000). */
   maxPairs?: number;
@@ -77,6 +77,28 @@ export async function linkRecords(records: RecordSet, options: LinkOptions = {})
     t0 = t;
   };
 
+  const comparisons = options.comparisons ?? defaultComparisons(records);
+  const pool = createComparePool(kernelFields(records, comparisons), options.threads ?? 1);
+  // Large inputs: let the workers load while blocking runs on this thread.
+  if (records.size >= 100_000) pool.warm();
+  try {
+    return await run(records, options, comparisons, pool, threshold, reviewThreshold, progress, timings, lap);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function run(
+  records: RecordSet,
+  options: LinkOptions,
+  comparisons: Comparison[],
+  pool: ComparePool,
+  threshold: number,
+  reviewThreshold: number,
+  progress: (e: ProgressEvent) => void,
+  timings: Record<string, number>,
+  lap: (name: string) => void,
+): Promise<LinkResult> {
   progress({ phase: "block", state: "start" });
   const rules = options.rules ?? defaultBlockingRules(records);
   const blocking = prepareBlocking(records, rules);
@@ -91,17 +113,20 @@ export async function linkRecords(records: RecordSet, options: LinkOptions = {})
   progress({ phase: "block", state: "end", done: counts.total, total: counts.total });
   lap("block");
 
-  const comparisons = options.comparisons ?? defaultComparisons(records);
-  const pool = createComparePool(kernelFields(records, comparisons), options.threads ?? 1);
-  try {
-    progress({ phase: "sample", state: "start" });
-    const random = randomPairs(records, options.uPairs ?? 1_000_000, options.seed ?? 42);
-    const randomGamma = await pool.compare(random.pairsI, random.pairsJ);
+  {
+    const random = randomPairs(records, options.uPairs ?? defaultUPairs(records.size), options.seed ?? 42);
+    const nRandom = random.pairsI.length;
+    progress({ phase: "sample", state: "start", done: 0, total: nRandom });
+    const randomGamma = await pool.compare(random.pairsI, random.pairsJ, (done) =>
+      progress({ phase: "sample", state: "tick", done, total: nRandom }),
+    );
     progress({ phase: "sample", state: "end", done: random.pairsI.length, total: random.pairsI.length });
     lap("sample");
 
     progress({ phase: "compare", state: "start", done: 0, total: pairsI.length });
-    const gamma = await pool.compare(pairsI, pairsJ);
+    const gamma = await pool.compare(pairsI, pairsJ, (done) =>
+      progress({ phase: "compare", state: "tick", done, total: pairsI.length }),
+    );
     progress({ phase: "compare", state: "end", done: pairsI.length, total: pairsI.length });
     lap("compare");
 
@@ -144,9 +169,12 @@ export async function linkRecords(records: RecordSet, options: LinkOptions = {})
       clusterIds,
       timings,
     };
-  } finally {
-    await pool.close();
   }
+}
+
+/** Random pairs for u: ten per record, between 100,000 and 1,000,000. */
+export function defaultUPairs(records: number): number {
+  return Math.min(1_000_000, Math.max(100_000, 10 * records));
 }
 
 /** "match", "review" or null (neither) for candidate pair p. */

@@ -429,8 +429,11 @@ export function renderReport(result: LinkResult, meta: ReportMeta): string {
     }
     out.push(`</tbody></table>`);
   }
-  const cond = (c: { comparison: number; levels: number[] }) =>
-    `${model.comparisons[c.comparison]!.label}: ${c.levels.map((l) => model.comparisons[c.comparison]!.levels[l]!.label).join(" or ")}`;
+  const cond = (c: { comparison: number; levels: number[] }) => {
+    const comp = model.comparisons[c.comparison]!;
+    if (c.levels.length === comp.levels.length) return `${comp.label} on both records`;
+    return `${comp.label}: ${c.levels.map((l) => comp.levels[l]!.label).join(" or ")}`;
+  };
   if (model.interactions.length) {
     out.push(
       `<table><caption>Corrections for comparisons that go together</caption><thead><tr><th scope="col">Correction</th><th scope="col">When</th><th scope="col" class="num">u of both together</th><th scope="col" class="num">Weight (bits)</th></tr></thead><tbody>`,
