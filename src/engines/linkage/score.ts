@@ -36,14 +36,19 @@ export function tfAdjustments(model: Model, records: RecordSet, weight = 1): (Fl
     const col = records.fields[c.fieldIndex]!;
     const uExact = c.levels[0]!.u;
     const out = new Float32Array(col.counts.length);
-    const present = Math.max(1, col.present);
+    // A value's frequency, shrunk towards the average (uExact) as if TF_PRIOR_RECORDS more
+    // records had been seen: in a small file every value looks common.
+    const present = col.present + TF_PRIOR_RECORDS;
     for (let k = 0; k < out.length; k++) {
-      const tf = Math.max(col.counts[k]!, 1) / present;
+      const tf = (Math.max(col.counts[k]!, 1) + TF_PRIOR_RECORDS * uExact) / present;
       out[k] = weight * log2(uExact / tf);
     }
     return out;
   });
 }
+
+/** Pseudo-records of average frequency added to each value's count (see tfAdjustments). */
+export const TF_PRIOR_RECORDS = 1000;
 
 export interface ScoredPairs {
   weights: Float32Array;

@@ -1,12 +1,18 @@
-// Fellegi–Sunter parameter estimation, as Splink does it:
+// Fellegi–Sunter parameter estimation, as Splink does it, with a few safeguards:
 //  - u (chance of each level among non-matching pairs) from comparisons of random pairs; the
-//    exact level's u is computed exactly from the value frequencies;
+//    exact level's u is computed exactly from value frequencies, then the pairs the model
+//    expects to be matches are taken out of it (a duplicate shares its NHS number with the
+//    original) and the model is fitted again; typical UK values act as a small prior, so
+//    small files get sensible weights;
 //  - m (chance of each level among matching pairs) by expectation–maximisation on the pairs of
-//    each blocking rule, with u held fixed; the fields a rule blocks on are not estimated from
+//    each training rule, with u held fixed; the fields a rule blocks on are not estimated from
 //    that rule's pairs (they agree by construction); a field's m is the mean over the rules that
-//    estimated it;
+//    estimated it; rules blocking on an address are not used (households would be learnt as
+//    matches);
 //  - lambda (chance that two random records match) by EM on all candidate pairs with m and u
-//    fixed, scaled from candidate pairs to all possible pairs.
+//    fixed, scaled from candidate pairs to all possible pairs;
+//  - a household correction for surname and address agreeing together, and conflict rules
+//    (different NHS numbers or sex, possible twins) that send pairs to clerical review.
 
 import { type PreparedBlocking, ruleFields } from "./blocking.ts";
 import { type Comparison, NULL_LEVEL, priorU } from "./compare.ts";
@@ -161,12 +167,6 @@ export function exactCounts(records: RecordSet, fieldIndex: number): { shared: n
   }
   for (let c = 0; c < col.counts.length; c++) shared += col.counts[c]! * (col.counts[c]! - 1);
   return { shared, total: col.present * (col.present - 1) };
-}
-
-/** Probability that two records share a value exactly, from value frequencies. */
-export function exactU(records: RecordSet, fieldIndex: number): number {
-  const { shared, total } = exactCounts(records, fieldIndex);
-  return total > 0 ? shared / total : 0;
 }
 
 /** Weight of the prior u, in pairs (see priorU). */
@@ -729,15 +729,7 @@ function fitModel(input: TrainInput, table: PatternTable, u: number[][]): Model 
     m,
     { fixM: true, lambdaStart: 0.1, maxIterations: 200, tolerance: 1e-9 },
   );
-  const possible =
-    records.mode === "link"
-      ? records.nLeft * (records.size - records.nLeft)
-      : (records.size * (records.size - 1)) / 2;
-  const expectedMatches = lam.lambda * n;
-  const lambda = Math.min(
-    0.5,
-    Math.max(1 / Math.max(possible, 1), possible > 0 ? expectedMatches / possible : 0.5),
-  );
+  const lambda = scaleLambda(records, lam.lambda, n);
   const conflicts = defaultConflicts(comparisons);
   return {
     mode: records.mode,
