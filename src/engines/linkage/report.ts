@@ -297,6 +297,9 @@ dl.summary dt { font-weight: bold; }
 dl.summary dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.95rem; }
 caption { text-align: left; font-weight: bold; padding: 6px 0; }
+table.model { table-layout: fixed; }
+col.w10 { width: 10%; } col.w14 { width: 14%; } col.w18 { width: 18%; } col.w34 { width: 34%; }
+.legend i.match { background: #00703c; } .legend i.review { background: #b25400; } .legend i.none { background: #505a5f; }
 th, td { text-align: left; border-bottom: 1px solid #b1b4b6; padding: 6px 10px 6px 0; vertical-align: top; }
 th[scope=col] { border-bottom: 2px solid #0b0c0c; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -418,7 +421,7 @@ export function renderReport(result: LinkResult, meta: ReportMeta): string {
   );
   for (const c of model.comparisons) {
     out.push(
-      `<table><caption>${esc(c.label)}${c.fields.length > 1 ? ` (read together: ${esc(c.fields.join(", "))})` : ""}${c.tf ? " — exact matches adjusted for how common the value is" : ""}${c.mEstimatedFrom.length ? `<br><span class="muted">m estimated from: ${esc(c.mEstimatedFrom.join(", "))}</span>` : `<br><span class="muted">m not estimated (every training rule blocks on this field); starting values used</span>`}</caption>`,
+      `<table class="model"><colgroup><col class="w34"><col class="w10"><col class="w10"><col class="w14"><col class="w14"><col class="w18"></colgroup><caption>${esc(c.label)}${c.fields.length > 1 ? ` (read together: ${esc(c.fields.join(", "))})` : ""}${c.tf ? " — exact matches adjusted for how common the value is" : ""}${c.mEstimatedFrom.length ? `<br><span class="muted">m estimated from: ${esc(c.mEstimatedFrom.join(", "))}</span>` : `<br><span class="muted">m not estimated (every training rule blocks on this field); starting values used</span>`}</caption>`,
       `<thead><tr><th scope="col">Level</th><th scope="col" class="num">m</th><th scope="col" class="num">u</th><th scope="col" class="num">Bayes factor m/u</th><th scope="col" class="num">Match weight (bits)</th><th scope="col"><span class="muted">weight</span></th></tr></thead><tbody>`,
     );
     for (const l of c.levels) {
@@ -511,7 +514,7 @@ export function renderReport(result: LinkResult, meta: ReportMeta): string {
           { at: rw - lo, label: `review ${reviewThreshold}`, colour: ORANGE },
         ],
       },
-    )}<figcaption class="legend"><span><i style="background:${GREEN}"></i>at or above the threshold</span><span><i style="background:${ORANGE}"></i>clerical review</span><span><i style="background:${GREY}"></i>not a match</span></figcaption></figure>`,
+    )}<figcaption class="legend"><span><i class="match"></i>at or above the threshold</span><span><i class="review"></i>clerical review</span><span><i class="none"></i>not a match</span></figcaption></figure>`,
   );
 
   // Examples
