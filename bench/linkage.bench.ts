@@ -17,6 +17,7 @@ const haveTime = existsSync("/usr/bin/time");
 interface Row {
   records: number;
   seconds: number;
+  cpuSeconds: number;
   peakMiB: number;
   precision: number;
   recall: number;
@@ -32,7 +33,9 @@ async function writeChunks(file: string, chunks: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
 
-function run(args: string[]): Promise<{ code: number; stderr: string; seconds: number; peakKiB: number }> {
+function run(
+  args: string[],
+): Promise<{ code: number; stderr: string; seconds: number; peakKiB: number; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
     const cmd = haveTime ? "/usr/bin/time" : process.execPath;
     const full = haveTime ? ["-v", process.execPath, ...args] : args;
@@ -46,7 +49,15 @@ function run(args: string[]): Promise<{ code: number; stderr: string; seconds: n
     child.on("close", (code) => {
       const seconds = (performance.now() - t0) / 1000;
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ code: code ?? 1, stderr, seconds, peakKiB: m ? Number(m[1]) : Number.NaN });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      resolve({
+        code: code ?? 1,
+        stderr,
+        seconds,
+        peakKiB: m ? Number(m[1]) : Number.NaN,
+        cpuSeconds: user && sys ? Number(user[1]) + Number(sys[1]) : Number.NaN,
+      });
     });
   });
 }
@@ -95,6 +106,7 @@ try {
     rows.push({
       records: n,
       seconds: r.seconds,
+      cpuSeconds: r.cpuSeconds,
       peakMiB: r.peakKiB / 1024,
       precision: s.precision,
       recall: s.recall,
@@ -102,7 +114,7 @@ try {
       pairs,
     });
     console.log(
-      `→ ${r.seconds.toFixed(1)} s wall, peak RSS ${(r.peakKiB / 1024).toFixed(0)} MiB, precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)} (true pairs ${s.truePairs.toLocaleString("en-GB")}, predicted ${s.predictedPairs.toLocaleString("en-GB")})`,
+      `→ ${r.seconds.toFixed(1)} s wall (${r.cpuSeconds.toFixed(1)} s CPU), peak RSS ${(r.peakKiB / 1024).toFixed(0)} MiB, precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)} (true pairs ${s.truePairs.toLocaleString("en-GB")}, predicted ${s.predictedPairs.toLocaleString("en-GB")})`,
     );
     rmSync(input, { force: true });
     rmSync(out, { force: true });
@@ -112,12 +124,18 @@ try {
 }
 
 console.log("\nlinkage dedupe, end to end through the CLI (CSV → clusters.csv):");
-console.log("records     wall s   peak MiB  candidate pairs  precision  recall   F1");
+console.log("records     wall s    CPU s   peak MiB  candidate pairs  precision  recall   F1");
 for (const r of rows) {
   console.log(
-    `${r.records.toLocaleString("en-GB").padStart(9)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.peakMiB.toFixed(0).padStart(9)}  ${r.pairs.padStart(15)}  ${r.precision.toFixed(4).padStart(9)}  ${r.recall.toFixed(4)}  ${r.f1.toFixed(4)}`,
+    `${r.records.toLocaleString("en-GB").padStart(9)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.cpuSeconds.toFixed(1).padStart(7)}  ${r.peakMiB.toFixed(0).padStart(9)}  ${r.pairs.padStart(15)}  ${r.precision.toFixed(4).padStart(9)}  ${r.recall.toFixed(4)}  ${r.f1.toFixed(4)}`,
   );
 }
+const { loadavg, availableParallelism } = await import("node:os");
+console.log(
+  `machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} at the end (other work on the machine slows the wall time)`,
+);
 const big = rows.find((r) => r.records === 1_000_000);
 if (big) {
   console.log(
