@@ -1,7 +1,7 @@
 // Louvain community detection (Blondel et al. 2008) and Newman–Girvan modularity, on CSR arrays.
 // Seeded: the visiting order of nodes at each level is a seeded shuffle, so a seed and an input
 // always give the same communities. Directed graphs are clustered through their undirected view
-// (reciprocal arcs' weights added), as igraph's multilevel method does.
+// (reciprocal arcs' weights added); igraph's multilevel method likewise takes undirected graphs only.
 import { asCsr, type GraphLike } from "./build.ts";
 import { type CsrGraph, undirectedView } from "./csr.ts";
 import { createRng, shuffleInPlace } from "./rng.ts";
