@@ -1,7 +1,18 @@
 // Record linkage engine (Fellegi–Sunter, in the manner of Splink). Pure: no file or network
 // I/O, no imports from the rest of the application. An app module feeds it rows (from the
-// database or a file) through standardiseRecords / RecordSetBuilder, then calls linkRecords,
-// or the individual steps below.
+// database or a file) and gets clusters, scored pairs, explanations and a report back:
+//
+//   const { mappings } = resolveColumns(["id", "forename", "surname", "dob", "postcode"]);
+//   const records = standardiseRecords(rows, mappings);          // rows: arrays or objects
+//   const result = await linkRecords(records, { threshold: 0.9, threads: 2 });
+//   result.clusterIds[i];                                         // cluster of record i
+//   pairBand(result, p);                                          // "match" | "review" | null
+//   explainPair(result.model, records, result.pairsI[p], result.pairsJ[p], gammaRow(result, p));
+//   renderReport(result, { title: "…", inputs: ["…"] });          // self-contained HTML
+//
+// For large inputs stream rows into a RecordSetBuilder (CsvByteIngest does so from CSV bytes).
+// The steps are also exported one by one: prepareBlocking/countBlockedPairs/generatePairs,
+// compareRange (or createComparePool for worker threads), train, scorePairs, cluster.
 
 export {
   type BlockingCounts,
