@@ -173,8 +173,6 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
   // ---- read and standardise, streaming -------------------------------------------------------
   const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
   let bytesDone = 0;
-  let builder: InstanceType<typeof engine.RecordSetBuilder> | null = null;
-  let fieldNames: string[] = [];
   const resolvedPerFile: ReturnType<typeof engine.resolveColumns>[] = [];
   const headers: string[][] = [];
 
@@ -198,9 +196,8 @@ async function runInner(mode: "dedupe" | "link", files: string[], opts: CommonOp
   const specs = engine.FIELD_SPECS.filter((s) =>
     resolvedPerFile.some((r) => r.mappings.some((m) => m.field === s)),
   );
-  fieldNames = specs.map((s) => s.name);
-  builder = new engine.RecordSetBuilder(specs);
-  const b = builder;
+  const fieldNames = specs.map((s) => s.name);
+  const b = new engine.RecordSetBuilder(specs);
   progress.start("read", totalBytes, "bytes");
   for (let fi = 0; fi < files.length; fi++) {
     const resolved = resolvedPerFile[fi]!;
