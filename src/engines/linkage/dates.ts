@@ -78,8 +78,41 @@ function year4(token: string, pivot: number): number {
 
 const plausibleYear = (n: number) => n >= 1800 && n <= 2199;
 
+const digit = (c: number) => c >= 48 && c <= 57;
+
+// The commonest shapes without regular expressions: D/M/YYYY (any of / - .) and YYYY-MM-DD.
+function quickParse(s: string, monthFirst: boolean): ParsedDate | null {
+  const n = s.length;
+  if (n < 8 || n > 10) return null;
+  const c0 = s.charCodeAt(0);
+  if (!digit(c0)) return null;
+  if (n === 10 && digit(s.charCodeAt(1)) && digit(s.charCodeAt(2)) && digit(s.charCodeAt(3))) {
+    const sep = s.charCodeAt(4);
+    if ((sep === 45 || sep === 47) && s.charCodeAt(7) === sep) {
+      const y = Number(s.slice(0, 4));
+      const m = Number(s.slice(5, 7));
+      const d = Number(s.slice(8, 10));
+      if (Number.isInteger(m) && Number.isInteger(d)) return build(y, m, d);
+    }
+    return null;
+  }
+  const a = s.indexOf("/") >= 0 ? "/" : s.indexOf("-") >= 0 ? "-" : s.indexOf(".") >= 0 ? "." : "";
+  if (a === "") return null;
+  const parts = s.split(a);
+  if (parts.length !== 3 || parts[2]!.length !== 4) return null;
+  for (const p of parts) {
+    if (p.length === 0 || p.length > 4) return null;
+    for (let i = 0; i < p.length; i++) if (!digit(p.charCodeAt(i))) return null;
+  }
+  const x = Number(parts[0]);
+  const y = Number(parts[1]);
+  return monthFirst ? build(Number(parts[2]), x, y) : build(Number(parts[2]), y, x);
+}
+
 /** Parse a date of birth; returns null for an empty value. */
 export function parseDate(raw: string, options: DateOptions = {}): ParsedDate | null {
+  const quick = quickParse(raw.trim(), options.monthFirst ?? false);
+  if (quick) return quick;
   const pivot = options.twoDigitYearPivot ?? 40;
   let s = raw.trim().toLowerCase();
   if (s === "") return null;

@@ -207,7 +207,15 @@ function buildColumn(spec: FieldSpec, codes: Int32Array, values: string[], nLeft
       return v;
     };
     for (let i = 0; i < k; i++) {
-      const pc = standardisePostcode(values[i]!);
+      const v = values[i]!;
+      const space = v.indexOf(" ");
+      if (space > 0) {
+        // already standard: "SW1A 1AA" → sector "SW1A 1", district "SW1A"
+        col.sector[i] = internKey(sectors, v.slice(0, space + 2));
+        col.district[i] = internKey(districts, v.slice(0, space));
+        continue;
+      }
+      const pc = standardisePostcode(v);
       col.sector[i] = internKey(sectors, pc?.sector ?? null);
       col.district[i] = internKey(districts, pc?.district ?? null);
     }
