@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDate } from "./dates.ts";
 import { MappingError, parseMapSpec, resolveColumns } from "./fields.ts";
@@ -124,6 +125,38 @@ describe("dates", () => {
   it("keeps unparseable text and ignores empties", () => {
     expect(parseDate("unknown")?.key).toBe("unknown");
     expect(parseDate("  ")).toBeNull();
+  });
+
+  it("reads any calendar date the same way in every supported format", () => {
+    const date = fc.date({
+      min: new Date("1900-01-01T00:00:00Z"),
+      max: new Date("2099-12-31T00:00:00Z"),
+      noInvalidDate: true,
+    });
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    fc.assert(
+      fc.property(date, (dt) => {
+        const y = dt.getUTCFullYear();
+        const m = dt.getUTCMonth() + 1;
+        const d = dt.getUTCDate();
+        const p2 = (n: number) => String(n).padStart(2, "0");
+        const key = `${y}${p2(m)}${p2(d)}`;
+        const forms = [
+          key,
+          `${y}-${p2(m)}-${p2(d)}`,
+          `${p2(d)}/${p2(m)}/${y}`,
+          `${d}/${m}/${y}`,
+          `${d} ${months[m - 1]} ${y}`,
+          `${p2(d)}.${p2(m)}.${y}`,
+        ];
+        for (const f of forms) {
+          const parsed = parseDate(f);
+          if (parsed?.key !== key || parsed.days !== Math.round(Date.UTC(y, m - 1, d) / 86_400_000))
+            return false;
+        }
+        return true;
+      }),
+    );
   });
 
   it("counts days consistently", () => {
