@@ -2,7 +2,9 @@
 import type { App } from "../app.ts";
 import { adminPages } from "../modules/admin/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
+import { disruptionApi, disruptionWeb } from "../modules/disruption/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
+import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { shellPages } from "../web/pages.ts";
 import type { RouteDef } from "./routes.ts";
@@ -17,6 +19,10 @@ export function allRoutes(app: App): RouteDef[] {
     ...peopleRoutes(app),
     ...peoplePages(app),
     ...auditPages(app),
+    ...intelligenceApi(app),
+    ...intelligenceWeb(app),
+    ...disruptionApi(app),
+    ...disruptionWeb(app),
     ...adminPages(app),
   ];
 }

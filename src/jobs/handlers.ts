@@ -11,5 +11,15 @@ export function registerJobs(worker: Worker, app: App): Worker {
     return { deleted: Number(r.numDeletedRows) };
   });
   worker.every("sessions.purge", 60 * 60_000);
+  worker.handle("intelligence.derive-links", async () => {
+    const { deriveLinks } = await import("../modules/intelligence/index.ts");
+    return deriveLinks(app.db, app.clock);
+  });
+  worker.every("intelligence.derive-links", 6 * 60 * 60_000);
+  worker.handle("disruption.expiry", async () => {
+    const { warnExpiring } = await import("../modules/disruption/index.ts");
+    return warnExpiring(app.db, app.clock);
+  });
+  worker.every("disruption.expiry", 24 * 60 * 60_000);
   return worker;
 }

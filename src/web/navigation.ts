@@ -10,6 +10,11 @@ export const NAVIGATION: NavItem[] = [
     text: "Find a child",
     roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
   },
+  {
+    href: "/intelligence",
+    text: "Intelligence",
+    roles: ["analyst", "screener", "mace_coordinator", "manager"],
+  },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
 ];

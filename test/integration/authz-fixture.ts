@@ -5,6 +5,7 @@
 import type { App } from "../../src/app.ts";
 import type { AuthzFixture } from "../../src/http/routes.ts";
 import { newId } from "../../src/platform/ids.ts";
+import { intelligenceFixture } from "./intelligence.fixture.ts";
 
 export type FixtureContext = {
   ownAgencyId: string;
@@ -58,5 +59,6 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
       expires_at: new Date(),
     })
     .execute();
-  return { childId, breakGlassId, email: ctx.email, password: ctx.password };
+  const intelligence = await intelligenceFixture(app, ctx, childId);
+  return { childId, breakGlassId, email: ctx.email, password: ctx.password, ...intelligence };
 }

@@ -205,5 +205,11 @@ export const RECORD_POLICIES = {
     describe: "Break-glass: safeguarding roles without access; refused when access already exists",
     expect: (d, method) => (!d.breakGlass ? "denied" : d.read ? (method === "GET" ? "ok" : "refused") : "ok"),
   },
+  "child.network": {
+    describe:
+      "The link chart centred on a child walks the child's own links: only with access to the record (identity shown)",
+    expect: (d) => (d.read ? "ok" : "denied"),
+    fieldGroups: (d) => (d.read ? ["identity"] : []),
+  },
 } satisfies Record<string, RecordPolicyDef>;
 export type RecordPolicy = keyof typeof RECORD_POLICIES;
