@@ -179,7 +179,15 @@ interface Person {
 }
 
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
-const cap = (s: string) => s.replace(/(^|[\s'-])([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase());
+const capitalised = new Map<string, string>();
+const cap = (s: string): string => {
+  let c = capitalised.get(s);
+  if (c === undefined) {
+    c = s.replace(/(^|[\s'-])([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase());
+    if (capitalised.size < 200_000) capitalised.set(s, c);
+  }
+  return c;
+};
 
 function csv(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
