@@ -4,6 +4,7 @@ import { adminPages } from "../modules/admin/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
 import { disruptionApi, disruptionWeb } from "../modules/disruption/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
+import { importsPages, importsRoutes } from "../modules/imports/index.ts";
 import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { shellPages } from "../web/pages.ts";
@@ -24,5 +25,7 @@ export function allRoutes(app: App): RouteDef[] {
     ...disruptionApi(app),
     ...disruptionWeb(app),
     ...adminPages(app),
+    ...importsRoutes(app),
+    ...importsPages(app),
   ];
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -95,6 +96,7 @@ export async function buildServer(app: App, routes: RouteDef[]): Promise<Fastify
 
   await server.register(cookie, { secret: app.config.sessionSecret });
   await server.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
+  await server.register(multipart, (await import("../modules/imports/imports.upload.ts")).multipartOptions);
   await server.register(helmet, {
     enableCSPNonces: true,
     contentSecurityPolicy: {

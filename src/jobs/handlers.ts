@@ -21,5 +21,17 @@ export function registerJobs(worker: Worker, app: App): Worker {
     return warnExpiring(app.db, app.clock);
   });
   worker.every("disruption.expiry", 24 * 60 * 60_000);
+  worker.handle("imports.validate", async (payload) => {
+    const { importsService } = await import("../modules/imports/index.ts");
+    return importsService(app).validate((payload as { batchId: string }).batchId);
+  });
+  worker.handle("imports.commit", async (payload) => {
+    const { importsService } = await import("../modules/imports/index.ts");
+    return importsService(app).commit((payload as { batchId: string }).batchId);
+  });
+  worker.handle("linkage.run", async (payload) => {
+    const { linkageService } = await import("../modules/linkage/index.ts");
+    return linkageService(app).executeRun((payload as { runId: string }).runId);
+  });
   return worker;
 }

@@ -15,6 +15,7 @@ export const NAVIGATION: NavItem[] = [
     text: "Intelligence",
     roles: ["analyst", "screener", "mace_coordinator", "manager"],
   },
+  { href: "/imports", text: "Imports and linkage", roles: ["analyst", "admin"] },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
 ];

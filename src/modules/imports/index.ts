@@ -1,5 +1,7 @@
 // Imports: agencies' extracts, the partnership's tracker and SSDA903 tables into source records.
 export { KINDS } from "./imports.fields.ts";
+export { importsPages } from "./imports.pages.ts";
+export { importsRoutes } from "./imports.routes.ts";
 export {
   DATA_GAPS_ROLES,
   hasRole,
