@@ -163,6 +163,7 @@ export function disruptionPages(app: App, s: DisruptionService): RouteDef[] {
       kind: "page",
       summary: "Record disruption against a person, place or business",
       access: roles,
+      example: (f) => ({ query: { subject: `person:${f.personId}` } }),
       handler: async ({ req, reply, user }) => {
         const raw = req.query as Record<string, unknown>;
         const p = await formPage(user!, {

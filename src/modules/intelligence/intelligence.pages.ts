@@ -629,16 +629,16 @@ export function intelligencePages(app: App, s: Services): RouteDef[] {
       handler: async ({ req, reply, user }) => {
         const f = form(req);
         const checked = await checkReport(s, user!, f);
-        if (!checked.ok)
+        if (!checked.ok || str(f.edit) === "1")
           return reply.page(
             "intelligence/views/report-form.njk",
             {
               ...reportFormData(),
               values: f,
               token: str(f.token) || newToken(12),
-              ...errorView(checked.issues),
+              ...(checked.ok ? {} : errorView(checked.issues)),
             },
-            400,
+            checked.ok ? 200 : 400,
           );
         return reply.page("intelligence/views/report-check.njk", {
           title: "Check your answers before submitting the intelligence",
@@ -853,6 +853,7 @@ export function intelligencePages(app: App, s: Services): RouteDef[] {
       kind: "page",
       summary: "A shortest path between two entities",
       access: view,
+      example: (f) => ({ query: { from: `person:${f.personId}`, to: `entity:${f.entityId}` } }),
       handler: async ({ req, reply, user }) => {
         const raw = req.query as Record<string, string>;
         const from = parseNodeRef(str(raw.from));
