@@ -2,11 +2,14 @@
 import type { App } from "../app.ts";
 import { adminPages } from "../modules/admin/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
+import { contextsPages, contextsRoutes } from "../modules/contexts/index.ts";
 import { disruptionApi, disruptionWeb } from "../modules/disruption/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
 import { importsPages, importsRoutes } from "../modules/imports/index.ts";
 import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.ts";
+import { missingPages, missingRoutes } from "../modules/missing/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
+import { meetingsPages, trackerPages, trackerRoutes } from "../modules/tracker/index.ts";
 import { shellPages } from "../web/pages.ts";
 import type { RouteDef } from "./routes.ts";
 import { systemRoutes } from "./system.routes.ts";
@@ -25,6 +28,13 @@ export function allRoutes(app: App): RouteDef[] {
     ...disruptionApi(app),
     ...disruptionWeb(app),
     ...adminPages(app),
+    ...trackerRoutes(app),
+    ...trackerPages(app),
+    ...meetingsPages(app),
+    ...missingRoutes(app),
+    ...missingPages(app),
+    ...contextsRoutes(app),
+    ...contextsPages(app),
     ...importsRoutes(app),
     ...importsPages(app),
   ];

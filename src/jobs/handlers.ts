@@ -1,5 +1,6 @@
 // Which job kinds this process runs and which schedules it keeps. Modules add theirs here.
 import type { App } from "../app.ts";
+import { registerTrackerJobs } from "../modules/tracker/tracker.jobs.ts";
 import type { Worker } from "./worker.ts";
 
 export function registerJobs(worker: Worker, app: App): Worker {
@@ -33,5 +34,6 @@ export function registerJobs(worker: Worker, app: App): Worker {
     const { linkageService } = await import("../modules/linkage/index.ts");
     return linkageService(app).executeRun((payload as { runId: string }).runId);
   });
+  registerTrackerJobs(worker, app);
   return worker;
 }

@@ -16,6 +16,11 @@ export const NAVIGATION: NavItem[] = [
     roles: ["analyst", "screener", "mace_coordinator", "manager"],
   },
   { href: "/imports", text: "Imports and linkage", roles: ["analyst", "admin"] },
+  {
+    href: "/tracker",
+    text: "MACE tracker",
+    roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
+  },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
 ];

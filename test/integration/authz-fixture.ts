@@ -6,6 +6,7 @@ import type { App } from "../../src/app.ts";
 import type { AuthzFixture } from "../../src/http/routes.ts";
 import { newId } from "../../src/platform/ids.ts";
 import { intelligenceFixture } from "./intelligence.fixture.ts";
+import { trackerFixture } from "./tracker.fixture.ts";
 
 export type FixtureContext = {
   ownAgencyId: string;
@@ -60,5 +61,6 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
     })
     .execute();
   const intelligence = await intelligenceFixture(app, ctx, childId);
-  return { childId, breakGlassId, email: ctx.email, password: ctx.password, ...intelligence };
+  const tracker = await trackerFixture(app, ctx, childId);
+  return { childId, breakGlassId, email: ctx.email, password: ctx.password, ...intelligence, ...tracker };
 }

@@ -211,5 +211,31 @@ export const RECORD_POLICIES = {
     expect: (d) => (d.read ? "ok" : "denied"),
     fieldGroups: (d) => (d.read ? ["identity"] : []),
   },
+  "entry.ownAgency": {
+    describe:
+      "Change an existing entry (a plan action, a missing episode, a placement's notifications): only users of the agency that made or owns it, with access to add entries for the child. The test's entries belong to the child's owning agency, so there the subject must be in that agency with a relationship (d.write)",
+    expect: (d) => (d.addEntries && d.write ? "ok" : "denied"),
+  },
+  "cohort.add": {
+    describe:
+      "Add a child to the MACE cohort (role-gated to MACE coordinators): any child known to the partnership (signpost); the panel then gets a relationship",
+    expect: (d) => (d.signpost ? "ok" : "denied"),
+  },
+  "cohort.manage": {
+    describe:
+      "Review a cohort entry, record panel minutes, or end the entry (role-gated to MACE coordinators): with access to the child's record",
+    expect: (d) => (d.read ? "ok" : "denied"),
+  },
+  "child.masterIndex": {
+    describe:
+      "A child's master index entry (role-gated to analysts, whose work is record linkage across all agencies): which agencies' records are linked to the child, identity fields only, audited",
+    expect: () => "ok",
+    fieldGroups: () => ["identity"],
+  },
+  "child.masterIndexChange": {
+    describe:
+      "Change a child's master index entry, e.g. split a wrongly linked record off (role-gated to analysts); audited and reversible",
+    expect: () => "ok",
+  },
 } satisfies Record<string, RecordPolicyDef>;
 export type RecordPolicy = keyof typeof RECORD_POLICIES;
