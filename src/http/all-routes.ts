@@ -7,6 +7,7 @@ import { disruptionApi, disruptionWeb } from "../modules/disruption/index.ts";
 import { identityPages, identityRoutes } from "../modules/identity/index.ts";
 import { importsPages, importsRoutes } from "../modules/imports/index.ts";
 import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.ts";
+import { languagePages, languageRoutes } from "../modules/language/index.ts";
 import { missingPages, missingRoutes } from "../modules/missing/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { meetingsPages, trackerPages, trackerRoutes } from "../modules/tracker/index.ts";
@@ -28,6 +29,8 @@ export function allRoutes(app: App): RouteDef[] {
     ...disruptionApi(app),
     ...disruptionWeb(app),
     ...adminPages(app),
+    ...languageRoutes(app),
+    ...languagePages(app),
     ...trackerRoutes(app),
     ...trackerPages(app),
     ...meetingsPages(app),

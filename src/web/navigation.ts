@@ -23,6 +23,7 @@ export const NAVIGATION: NavItem[] = [
   },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
+  { href: "/language", text: "Language", roles: "all" },
 ];
 
 export function navigationFor(roles: readonly Role[], currentPath: string) {

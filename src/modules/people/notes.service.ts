@@ -8,6 +8,7 @@ import { Conflict, Forbidden, Invalid } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { FieldGroup } from "../access/access.policy.ts";
 import { type Actor, audit, auditFor } from "../audit/audit.service.ts";
+import { type KeptWording, recordLanguageChecks } from "../language/index.ts";
 
 export const NOTE_GROUPS = ["narrative", "health", "police_intelligence", "education"] as const;
 export type NoteGroup = (typeof NOTE_GROUPS)[number];
@@ -18,6 +19,8 @@ export type NewNote = {
   fieldGroup?: NoteGroup;
   correctsId?: string | null;
   idempotencyKey?: string | null;
+  /** Flagged wording the writer chose to keep, with their reasons (language checker). */
+  languageKept?: KeptWording[] | null;
 };
 
 export async function addNote(app: App, u: SessionUser, actor: Actor, childId: string, n: NewNote) {
@@ -91,6 +94,14 @@ export async function addNote(app: App, u: SessionUser, actor: Actor, childId: s
         details: n.correctsId ? { corrects: n.correctsId } : {},
       }),
     );
+    await recordLanguageChecks(app, tx, {
+      actor,
+      recordType: "case_note",
+      recordId: id,
+      field: "text",
+      text: n.text.trim(),
+      kept: n.languageKept,
+    });
     return { id, replayed: false };
   });
 }

@@ -6,6 +6,7 @@ import { Forbidden, Invalid, Unauthenticated } from "../../platform/errors.ts";
 import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { parseLanguageOverrides } from "../language/index.ts";
 import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
 import { childIdParams, searchQuery } from "./people.schema.ts";
 
@@ -235,6 +236,7 @@ export function peoplePages(app: App): RouteDef[] {
               : undefined,
             correctsId: form.correctsId || null,
             idempotencyKey: form.token || null,
+            languageKept: parseLanguageOverrides(form.languageOverride),
           });
           return reply.redirect(`/children/${params.id}?added=1#notes`, 303);
         } catch (e) {
@@ -247,6 +249,7 @@ export function peoplePages(app: App): RouteDef[] {
               text: form.text,
               token: form.token,
               correctsId: form.correctsId,
+              languageOverrides: parseLanguageOverrides(form.languageOverride).map((o) => JSON.stringify(o)),
               noteGroups: NOTE_GROUPS.filter((g) => (d.fieldGroups as readonly string[]).includes(g)).map(
                 (g) => ({
                   value: g,

@@ -6,6 +6,7 @@ import { requireIfMatch, setEtag } from "../../http/etag.ts";
 import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { languageKeptSchema } from "../language/index.ts";
 import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
 import {
   breakGlassSchema,
@@ -78,6 +79,13 @@ export function peopleRoutes(app: App): RouteDef[] {
           .optional(),
         fieldGroup: z.enum(NOTE_GROUPS).optional(),
         correctsId: z.uuid().optional(),
+        languageKept: z
+          .array(languageKeptSchema)
+          .max(200)
+          .optional()
+          .describe(
+            "flagged wording the writer chose to keep, each with a reason (see POST /api/v1/language/check)",
+          ),
       }),
       status: 201,
       recordPolicy: "child.addEntry",
