@@ -218,6 +218,25 @@ describe("missing now and the return", () => {
   });
 });
 
+describe("oversight", () => {
+  it("a manager sees their own agency's children's episodes without a relationship; another agency's manager does not", async () => {
+    const own = await makeUser(t.app, { roles: ["manager"], agencyId: u.worker.agencyId });
+    const other = await makeUser(t.app, { roles: ["manager"], agencyId: u.officer.agencyId });
+    for (const [who, n] of [
+      [own, 1],
+      [other, 0],
+    ] as const) {
+      const c = new Client(t.server);
+      await c.signIn(who.email);
+      const r = await c.api("GET", `/api/v1/children/${childId}/missing`);
+      if (n) {
+        expect(r.statusCode).toBe(200);
+        expect(r.json().episodes.length).toBeGreaterThan(0);
+      } else expect(r.statusCode).toBe(403);
+    }
+  });
+});
+
 describe("bad input is refused with a clear message and nothing is written", () => {
   it("an episode that ends before it starts (API and form)", async () => {
     const c = await client("officer");

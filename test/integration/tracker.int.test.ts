@@ -520,6 +520,8 @@ describe("meetings, minutes and actions", () => {
     const page = await c.get(String(m.headers.location));
     expect(page.body).toMatch(/Maya Osei<\/strong> \([^)]+\) · High risk · Escalation/);
     expect(page.body).toContain("1 action escalated to the panel");
+    const tracker = await c.get("/tracker");
+    expect(tracker.body).toContain("Overdue by more than 14 days: escalated to the MACE panel: Old action");
   });
 });
 

@@ -115,10 +115,6 @@ export function missingPages(app: App): RouteDef[] {
           },
         ],
         riskItems: RISK_ITEMS.map((r) => ({ ...r, checked: str(values, "risk") === r.value })),
-        returnedItems: [
-          { value: "no", text: "No, the child is still missing", checked: str(values, "returned") !== "yes" },
-          { value: "yes", text: "Yes", checked: str(values, "returned") === "yes" },
-        ],
         errors: extra.errors,
         byField,
         token: str(values, "token") || randomUUID(),
@@ -284,7 +280,9 @@ export function missingPages(app: App): RouteDef[] {
               required: true,
             });
             const reportedAt = readDateTime(form, "reported", "it was reported", issues);
-            const returned = str(form, "returned") === "yes";
+            const returned = ["ended-day", "ended-month", "ended-year", "ended-time"].some((k) =>
+              str(form, k),
+            );
             const endedAt = returned
               ? readDateTime(form, "ended", "the child was found or returned", issues, { required: true })
               : null;

@@ -147,6 +147,17 @@ export function trackerPages(app: App): RouteDef[] {
           ...(q.dir ? [["dir", q.dir]] : []),
         ].map(([name, value]) => ({ name, value })),
         isCoordinator: user.roles.includes("mace_coordinator"),
+        alerts: list.alerts.map((a) => ({
+          ...a,
+          at: shortDateTime(a.raised_at),
+          name: [a.given_name, a.family_name].filter(Boolean).join(" ") || a.reference,
+          href:
+            a.record_type === "missing_episode"
+              ? `/missing/${a.record_id}`
+              : a.child_id
+                ? `/children/${a.child_id}/tracker`
+                : "/tracker",
+        })),
         left: queryOf(req).left,
         ...extra,
       },

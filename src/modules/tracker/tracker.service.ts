@@ -102,7 +102,31 @@ export async function listTracker(app: App, u: SessionUser, actor: Actor, q: Tra
       }),
     );
     timing.audit = performance.now() - t2;
-    return { rows, summary: summarise(all), visible: all.length, today, timing };
+    // Alerts the jobs raised that are still open: for the user's agency, or for everyone with access.
+    const alerts =
+      purpose === "export"
+        ? []
+        : await tx
+            .selectFrom("follow_up_alerts as a")
+            .leftJoin("children as c", "c.id", "a.child_id")
+            .select([
+              "a.id",
+              "a.kind",
+              "a.message",
+              "a.raised_at",
+              "a.child_id",
+              "a.record_type",
+              "a.record_id",
+              "c.reference",
+              "c.given_name",
+              "c.family_name",
+            ])
+            .where("a.resolved_at", "is", null)
+            .where((eb) => eb.or([eb("a.agency_id", "is", null), eb("a.agency_id", "=", u.agencyId)]))
+            .orderBy("a.raised_at", "desc")
+            .limit(12)
+            .execute();
+    return { rows, summary: summarise(all), visible: all.length, today, timing, alerts };
   });
 }
 
