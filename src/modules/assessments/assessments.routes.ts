@@ -109,9 +109,10 @@ export function assessmentRoutes(app: App): RouteDef[] {
       }),
       handler: async ({ req, reply, user, params, body }) => {
         const r = await svc.completeDirect(user!, actorOf(user!, req), params.id, body, key(req));
-        reply.code(r.replayed ? 200 : 201);
         reply.header("location", `/api/v1/assessments/${r.id}`);
-        return present(await svc.view(user!, actorOf(user!, req), r.id));
+        const out = present(await svc.view(user!, actorOf(user!, req), r.id));
+        if (r.replayed) return reply.code(200).send(out);
+        return out;
       },
     }),
     defineRoute({

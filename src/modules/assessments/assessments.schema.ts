@@ -43,7 +43,7 @@ export const completeAssessmentSchema = z
     referralId: z.uuid({ error: "must be a referral id" }).optional(),
     answers: z.record(z.string(), answerValue, { error: "Answer every question: yes, no or not known" }),
     notes: z
-      .record(
+      .partialRecord(
         z.enum(allSections(CURRENT_TOOL).map((s) => s.code) as [string, ...string[]], {
           error: "Notes are by section code",
         }),

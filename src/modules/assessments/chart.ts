@@ -56,7 +56,7 @@ export function trajectorySvg(t: Tool, points: readonly TrajectoryPoint[], idPre
   const descId = `${idPrefix}-desc`;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${titleId} ${descId}" focusable="false">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${titleId} ${descId}" focusable="false" font-family="GDS Transport, arial, sans-serif">`,
     `<title id="${titleId}">Risk score over time</title>`,
     `<desc id="${descId}">${esc(describeTrajectory(points))}</desc>`,
   );

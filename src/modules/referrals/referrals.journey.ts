@@ -167,7 +167,14 @@ const issuesOf = (e: z.ZodError): FieldError[] =>
 export function validateStep(step: Step, answers: Record<string, unknown>, d: Draft): FieldError[] {
   if (step === "person") {
     const r = personSchema.safeParse(answers);
-    return r.success ? [] : issuesOf(r.error);
+    const errors = r.success ? [] : issuesOf(r.error);
+    // The name-or-description rule is reported alongside other problems, not only once they are fixed.
+    if (!answers.name && !answers.description && !errors.some((e) => e.field === "description"))
+      errors.push({
+        field: "description",
+        message: "Enter a name or a description of the person (what they look like, what they do)",
+      });
+    return errors;
   }
   const fields = STEP_FIELDS[step];
   if (!fields) return [];
@@ -206,6 +213,14 @@ export function toSubmission(d: Draft): Record<string, unknown> {
   return s;
 }
 
+/** Adds the answers required only in some cases, which zod checks only once the basic fields are valid. */
+export function withConditional(errors: FieldError[], answers: Record<string, unknown>): FieldError[] {
+  const out = [...errors];
+  for (const i of conditionalIssues(answers as Record<string, string | undefined>))
+    if (!out.some((e) => e.field === i.field)) out.push(i);
+  return out;
+}
+
 /** Which page each answer is on, for "Check your answers" errors and Change links. */
 export function stepOfField(field: string): Step {
   if (field.startsWith("personsOfConcern")) return "persons";
@@ -218,7 +233,7 @@ export function stepOfField(field: string): Step {
 export function checkAll(d: Draft): (FieldError & { step: Step })[] {
   const r = referralSubmission.safeParse(toSubmission(d));
   if (r.success) return [];
-  return issuesOf(r.error).map((e) => ({ ...e, step: stepOfField(e.field) }));
+  return withConditional(issuesOf(r.error), d).map((e) => ({ ...e, step: stepOfField(e.field) }));
 }
 
 export const personsOf = (d: Draft): PersonInput[] =>

@@ -224,7 +224,8 @@ export function referralPages(app: App): RouteDef[] {
           return go("check");
         }
         const answers = answersFrom(step, form);
-        const errs = validateStep(step, answers, d);
+        // Errors on list items (phones.0) belong to the list's field (phones).
+        const errs = validateStep(step, answers, d).map((e) => ({ ...e, field: e.field.split(".")[0] }));
         if (step === "person") {
           const n = typeof form.n === "string" && /^\d+$/.test(form.n) ? Number(form.n) : null;
           if (errs.length)

@@ -180,9 +180,11 @@ export function referralRoutes(app: App): RouteDef[] {
       handler: async ({ req, reply, user, body }) => {
         const key = idempotencyKey(req, user!.id);
         const r = await svc.submit(user!, actorOf(user!, req), body, { key });
-        reply.code(r.replayed ? 200 : 201);
         reply.header("location", `/api/v1/referrals/${r.referral.id}`);
-        return { ...statusJson(r.referral), dueAt: iso(r.referral.screening_due_at) };
+        const out = { ...statusJson(r.referral), dueAt: iso(r.referral.screening_due_at) };
+        // A repeat of the same request: the referral already made, 200 rather than 201.
+        if (r.replayed) return reply.code(200).send(out);
+        return out;
       },
     }),
     defineRoute({

@@ -65,14 +65,18 @@ export const personSchema = z
     relationshipToChild: optionalText(500, "How they know the child"),
   })
   .strict()
-  .superRefine((p, ctx) => {
-    if (!p.name && !p.description)
-      ctx.addIssue({
-        code: "custom",
-        path: ["description"],
-        message: "Enter a name or a description of the person (what they look like, what they do)",
-      });
-  });
+  .superRefine(
+    (p, ctx) => {
+      if (!p || typeof p !== "object") return;
+      if (!p.name && !p.description)
+        ctx.addIssue({
+          code: "custom",
+          path: ["description"],
+          message: "Enter a name or a description of the person (what they look like, what they do)",
+        });
+    },
+    { when: () => true },
+  );
 export type PersonInput = z.output<typeof personSchema>;
 
 const referralShape = {
@@ -176,10 +180,13 @@ export function conditionalIssues(v: Partial): { field: string; message: string 
 }
 
 const addConditional = (v: Partial, ctx: Ctx) => {
+  if (!v || typeof v !== "object") return;
   for (const i of conditionalIssues(v)) ctx.addIssue({ code: "custom", path: [i.field], message: i.message });
 };
+/** Run the conditional checks even when other fields are wrong, so every problem is named at once. */
+const always = { when: () => true };
 
-export const referralSubmission = z.object(referralShape).strict().superRefine(addConditional);
+export const referralSubmission = z.object(referralShape).strict().superRefine(addConditional, always);
 export type ReferralSubmission = z.output<typeof referralSubmission>;
 export const referralShapeFields = referralShape;
 

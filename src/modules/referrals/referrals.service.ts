@@ -15,6 +15,7 @@ import { workingMinutesBetween } from "../../platform/working-time.ts";
 import type { FieldGroup } from "../access/access.policy.ts";
 import { type Actor, audit, auditFor } from "../audit/audit.service.ts";
 import { DEFAULT_SETTINGS, deadlineState, describeRule, dueFor, hoursOf } from "./referrals.deadline.ts";
+import { withConditional } from "./referrals.journey.ts";
 import {
   DISCIPLINE_BY_AGENCY,
   FIELD_GROUP_BY_DISCIPLINE,
@@ -128,10 +129,14 @@ export class ReferralService {
   ): Promise<SubmitResult> {
     const parsed = referralSubmission.safeParse(raw);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => ({
-        field: i.path.map(String).join(".") || "body",
-        message: i.message,
-      }));
+      // Answers required only in some cases are named even while other fields are wrong.
+      const fields = withConditional(
+        parsed.error.issues.map((i) => ({
+          field: i.path.map(String).join(".") || "body",
+          message: i.message,
+        })),
+        typeof raw === "object" && raw ? (raw as Record<string, unknown>) : {},
+      );
       throw new Invalid(
         `The referral has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`,
         fields,
