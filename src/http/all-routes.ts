@@ -1,6 +1,7 @@
 // Every route and page Lantern serves, module by module. A module adds its routes here.
 import type { App } from "../app.ts";
 import { adminPages } from "../modules/admin/index.ts";
+import { assessmentPages, assessmentRoutes } from "../modules/assessments/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
 import { contextsPages, contextsRoutes } from "../modules/contexts/index.ts";
 import { disruptionApi, disruptionWeb } from "../modules/disruption/index.ts";
@@ -10,6 +11,8 @@ import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.
 import { languagePages, languageRoutes } from "../modules/language/index.ts";
 import { missingPages, missingRoutes } from "../modules/missing/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
+import { referralPages, referralRoutes, screeningPages } from "../modules/referrals/index.ts";
+import { timelineRoutes } from "../modules/timeline/index.ts";
 import { meetingsPages, trackerPages, trackerRoutes } from "../modules/tracker/index.ts";
 import { shellPages } from "../web/pages.ts";
 import type { RouteDef } from "./routes.ts";
@@ -24,6 +27,12 @@ export function allRoutes(app: App): RouteDef[] {
     ...peopleRoutes(app),
     ...peoplePages(app),
     ...auditPages(app),
+    ...referralRoutes(app),
+    ...referralPages(app),
+    ...screeningPages(app),
+    ...assessmentRoutes(app),
+    ...assessmentPages(app),
+    ...timelineRoutes(app),
     ...intelligenceApi(app),
     ...intelligenceWeb(app),
     ...disruptionApi(app),

@@ -22,6 +22,11 @@ export function registerJobs(worker: Worker, app: App): Worker {
     return warnExpiring(app.db, app.clock);
   });
   worker.every("disruption.expiry", 24 * 60 * 60_000);
+  worker.handle("referrals.escalate_overdue", async () => {
+    const { referralService } = await import("../modules/referrals/index.ts");
+    return referralService(app).escalateOverdue();
+  });
+  worker.every("referrals.escalate_overdue", 15 * 60_000);
   worker.handle("imports.validate", async (payload) => {
     const { importsService } = await import("../modules/imports/index.ts");
     return importsService(app).validate((payload as { batchId: string }).batchId);

@@ -11,6 +11,12 @@ export const NAVIGATION: NavItem[] = [
     roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
   },
   {
+    href: "/referrals",
+    text: "Referrals",
+    roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
+  },
+  { href: "/screening", text: "Screening", roles: ["screener", "manager"] },
+  {
     href: "/intelligence",
     text: "Intelligence",
     roles: ["analyst", "screener", "mace_coordinator", "manager"],

@@ -2,8 +2,9 @@
 import type { App } from "../app.ts";
 import { defineRoute, PUBLIC, type RouteDef, SIGNED_IN } from "../http/routes.ts";
 import { ROLE_LABELS } from "../modules/identity/roles.ts";
+import { referralHome } from "../modules/referrals/index.ts";
 
-export function shellPages(_app: App): RouteDef[] {
+export function shellPages(app: App): RouteDef[] {
   return [
     defineRoute({
       method: "GET",
@@ -11,8 +12,13 @@ export function shellPages(_app: App): RouteDef[] {
       kind: "page",
       summary: "Home: the signed-in user's work",
       access: SIGNED_IN,
-      handler: ({ req, reply }) =>
-        reply.page("home.njk", { roleLabels: req.user!.roles.map((r) => ROLE_LABELS[r]) }),
+      handler: async ({ req, reply }) => {
+        const work = await referralHome(app, req.user!, req);
+        return reply.page(work?.template ?? "home.njk", {
+          roleLabels: req.user!.roles.map((r) => ROLE_LABELS[r]),
+          ...work?.data,
+        });
+      },
     }),
     defineRoute({
       method: "GET",

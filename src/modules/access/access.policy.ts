@@ -205,6 +205,21 @@ export const RECORD_POLICIES = {
     describe: "Break-glass: safeguarding roles without access; refused when access already exists",
     expect: (d, method) => (!d.breakGlass ? "denied" : d.read ? (method === "GET" ? "ok" : "refused") : "ok"),
   },
+  "referral.read": {
+    describe:
+      "Read a referral: in full with access to its child (by field group); its referrer sees the status only (the test's referral is someone else's); screeners use referral.screen",
+    expect: (d) => (d.read ? "ok" : "denied"),
+    fieldGroups: (d) => (d.read ? d.fieldGroups : []),
+  },
+  "referral.own": {
+    describe: "Act on a referral you made yourself (withdraw it, with a reason)",
+    expect: () => "ok",
+  },
+  "referral.screen": {
+    describe:
+      "Joint screening (role-gated to screeners): any referral in the queue; contributions by the screener's own agency field groups",
+    expect: () => "ok",
+  },
   "child.network": {
     describe:
       "The link chart centred on a child walks the child's own links: only with access to the record (identity shown)",

@@ -7,6 +7,7 @@ import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
 import { parseLanguageOverrides } from "../language/index.ts";
+import { recordExtras } from "../timeline/index.ts";
 import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
 import { childIdParams, searchQuery } from "./people.schema.ts";
 
@@ -135,6 +136,7 @@ export function peoplePages(app: App): RouteDef[] {
         }));
         const notes = await listNotes(app, user!, actorOf(user!, req), params.id);
         return reply.page("people/views/record.njk", {
+          ...(await recordExtras(app, user!, actorOf(user!, req), params.id, r.decision, req.query as never)),
           notes: notes.notes,
           noteGroups: NOTE_GROUPS.filter((g) =>
             (r.decision.fieldGroups as readonly string[]).includes(g),
