@@ -324,7 +324,9 @@ describe("the dictionary: administrators add, change, retire; versioned and audi
     });
     expect(bad.statusCode).toBe(400);
     const linked = [...bad.body.matchAll(/href="#(\w+)"/g)].map((m) => m[1]);
-    expect(linked).toEqual(expect.arrayContaining(["id", "pattern", "category", "why", "alternatives", "unless"]));
+    expect(linked).toEqual(
+      expect.arrayContaining(["id", "pattern", "category", "why", "alternatives", "unless"]),
+    );
     expect(bad.body).toContain("There is a problem");
     expect(await count("language_dictionary_versions")).toBe(versions);
 
@@ -532,5 +534,43 @@ describe("the dictionary: administrators add, change, retire; versioned and audi
     expect(byId.get("promiscuous")!.why).toContain("(Local wording.)");
     expect(byId.get("promiscuous")!.why).not.toContain("(Shipped update.)");
     useShippedDictionary(t.app, defaultDictionary);
+  });
+});
+
+describe("first use", () => {
+  it("the first check may happen inside a save (as the row-level-security role): the shipped dictionary is seeded there", async () => {
+    const fresh = await testApp();
+    try {
+      const agency = await makeAgency(fresh.app, "social_care");
+      const childId = newId();
+      await fresh.app.db
+        .insertInto("children")
+        .values({ id: childId, reference: `CH-F${childId.slice(0, 6)}`, owning_agency_id: agency.id })
+        .execute();
+      const w = await makeUser(fresh.app, { agencyId: agency.id });
+      await fresh.app.db
+        .insertInto("relationships")
+        .values({ id: newId(), user_id: w.id, child_id: childId, kind: "allocated_worker", reason: "test" })
+        .execute();
+      const c = new Client(fresh.server);
+      await c.signIn(w.email);
+      const r = await c.api("POST", `/api/v1/children/${childId}/notes`, {
+        text: "He went AWOL from placement.",
+      });
+      expect(r.statusCode).toBe(201);
+      const versions = await fresh.app.db.selectFrom("language_dictionary_versions").selectAll().execute();
+      expect(versions.map((v) => [v.version, v.action, v.shipped_version])).toEqual([
+        [1, "seed", defaultDictionary.version],
+      ]);
+      const flags = await fresh.app.db
+        .selectFrom("language_flags")
+        .select(["entry_id", "dictionary_version"])
+        .execute();
+      expect(flags).toEqual([
+        { entry_id: expect.any(String), dictionary_version: `${defaultDictionary.version}+1` },
+      ]);
+    } finally {
+      await fresh.close();
+    }
   });
 });

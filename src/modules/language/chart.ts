@@ -46,7 +46,7 @@ export function renderLineChart(c: LineChart): string {
   const y = (v: number) => m.top + ih - (v / top) * ih;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${c.id}-title ${c.id}-desc" focusable="false">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${c.id}-title ${c.id}-desc" focusable="false" font-family="GDS Transport, arial, sans-serif">`,
     `<title id="${c.id}-title">${esc(c.title)}</title>`,
     `<desc id="${c.id}-desc">${esc(c.description)}</desc>`,
   );

@@ -24,6 +24,7 @@ import {
   hasShippedVersion,
   latestRevision,
   latestVersion,
+  latestVersionRow,
   macrosAt,
   maxPosition,
   shippedBaseAt,
@@ -43,7 +44,11 @@ export type LoadedDictionary = {
   compiled: CompiledDictionary;
 };
 
-type State = { byVersion: Map<number, LoadedDictionary>; shippedChecked: boolean; shipped: Dictionary };
+type State = {
+  byVersion: Map<number, LoadedDictionary & { stamp: number }>;
+  shippedChecked: boolean;
+  shipped: Dictionary;
+};
 const states = new WeakMap<object, State>();
 
 function stateOf(app: App): State {
@@ -172,16 +177,21 @@ async function importShipped(db: Db, shipped: Dictionary): Promise<void> {
       .execute();
 }
 
-/** The current dictionary version number, importing the shipped dictionary on first use. */
-export async function ensureDictionary(app: App, db: Db = app.db): Promise<number> {
+/** The latest version (number and creation time), importing the shipped dictionary on first use. */
+async function ensureLatest(app: App, db: Db): Promise<{ version: number; stamp: number }> {
   const s = stateOf(app);
-  let v = await latestVersion(db);
-  if (v === null || !s.shippedChecked) {
+  let row = await latestVersionRow(db);
+  if (!row || !s.shippedChecked) {
     await importShipped(db, s.shipped);
     s.shippedChecked = true;
-    v = await latestVersion(db);
+    row = await latestVersionRow(db);
   }
-  return v!;
+  return { version: row!.version, stamp: new Date(row!.created_at).getTime() };
+}
+
+/** The current dictionary version number, importing the shipped dictionary on first use. */
+export async function ensureDictionary(app: App, db: Db = app.db): Promise<number> {
+  return (await ensureLatest(app, db)).version;
 }
 
 function compileSafely(app: App, d: Dictionary): CompiledDictionary {
@@ -204,11 +214,20 @@ function compileSafely(app: App, d: Dictionary): CompiledDictionary {
   }
 }
 
-/** The dictionary at a version, compiled; cached per version (versions never change once made). */
-export async function dictionaryAt(app: App, db: Db, version: number): Promise<LoadedDictionary> {
+/**
+ * The dictionary at a version, compiled; cached per version (a version never changes once made).
+ * The cache key includes the version's creation time, so a version number reused after a rolled
+ * back transaction is never served from a stale entry.
+ */
+export async function dictionaryAt(
+  app: App,
+  db: Db,
+  version: number,
+  stamp?: number,
+): Promise<LoadedDictionary> {
   const s = stateOf(app);
   const hit = s.byVersion.get(version);
-  if (hit) return hit;
+  if (hit && (stamp === undefined || hit.stamp === stamp)) return hit;
   const row = await versionRow(db, version);
   if (!row) throw new NotFound(`There is no dictionary version ${version}.`);
   const revisions = await entriesAt(db, version);
@@ -218,11 +237,12 @@ export async function dictionaryAt(app: App, db: Db, version: number): Promise<L
     macros,
     entries: revisions.map((r) => r.data as DictionaryEntry),
   };
-  const loaded: LoadedDictionary = {
+  const loaded: LoadedDictionary & { stamp: number } = {
     version,
     label: row.label,
     dictionary,
     compiled: compileSafely(app, dictionary),
+    stamp: new Date(row.created_at).getTime(),
   };
   s.byVersion.set(version, loaded);
   if (s.byVersion.size > CACHE_VERSIONS) {
@@ -234,7 +254,8 @@ export async function dictionaryAt(app: App, db: Db, version: number): Promise<L
 
 /** The latest dictionary, compiled. `db` may be a transaction (the caller's), so this never opens another. */
 export async function currentDictionary(app: App, db: Db = app.db): Promise<LoadedDictionary> {
-  return dictionaryAt(app, db, await ensureDictionary(app, db));
+  const { version, stamp } = await ensureLatest(app, db);
+  return dictionaryAt(app, db, version, stamp);
 }
 
 // ---------- Administrators' changes ----------

@@ -67,10 +67,15 @@ describe("dictionary entry form", () => {
       field: "examplesPass",
       message: "Line 2: bad",
     });
-    expect(toFormIssue({ field: "why", message: "must explain" })).toEqual({
-      field: "why",
-      message: "Why it matters must explain",
+    expect(toFormIssue({ field: "why", message: "must explain why" }).message).toBe(
+      "Explain why the wording matters, in 10 to 1,000 characters",
+    );
+    expect(toFormIssue({ field: "pattern", message: "gap *12 must be between *1 and *8" })).toEqual({
+      field: "pattern",
+      message: "Line 1: gap *12 must be between *1 and *8",
     });
-    expect(toFormIssue({ field: "pattern", message: "must be" }).field).toBe("pattern");
+    expect(toFormIssue({ field: "subject", message: 'must be "child" or "any"' }).message).toBe(
+      'About whom must be "child" or "any"',
+    );
   });
 });

@@ -128,7 +128,23 @@ export function fromEntry(e: DictionaryEntry): EntryForm {
  * The engine names fields like "pattern[2]", "unless[0].after", "examples.flag[1]"; the form has
  * one field per list, so errors point at the form field and say which line.
  */
+const FRIENDLY: Record<string, string> = {
+  id: "Enter an id of up to 80 lower-case letters, digits and hyphens, starting with a letter or digit",
+  category: "Choose a category",
+  why: "Explain why the wording matters, in 10 to 1,000 characters",
+  alternatives: "Enter at least one alternative, one per line",
+};
+
 export function toFormIssue(e: { field: string; message: string }): FieldIssue {
+  if (FRIENDLY[e.field] && e.message.startsWith("must"))
+    return { field: e.field, message: FRIENDLY[e.field] };
+  if (e.field === "pattern")
+    return {
+      field: "pattern",
+      message: e.message.startsWith("must be a non-empty pattern")
+        ? "Enter at least one pattern"
+        : `Line 1: ${e.message}`,
+    };
   const m =
     /^(pattern|alternatives|unless|requires|examples\.flag|examples\.pass)(?:\[(\d+)\])?(?:\.\w+)?$/.exec(
       e.field,

@@ -13,6 +13,15 @@ export async function latestVersion(db: Db): Promise<number | null> {
   return r?.v == null ? null : Number(r.v);
 }
 
+/** The newest version: its number and when it was made (one indexed row). */
+export const latestVersionRow = (db: Db) =>
+  db
+    .selectFrom("language_dictionary_versions")
+    .select(["version", "created_at"])
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+
 export const versionRow = (db: Db, version: number) =>
   db.selectFrom("language_dictionary_versions").selectAll().where("version", "=", version).executeTakeFirst();
 

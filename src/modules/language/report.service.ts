@@ -170,7 +170,7 @@ async function windowTotals(db: Kysely<DB>, from: Date, to: Date, agencyId: stri
   return { words: Number(r.rows[0]?.words ?? 0), flags: Number(r.rows[0]?.flags ?? 0) };
 }
 
-export type CountAndRate = { count: Cell; rate: string };
+export type CountAndRate = { count: Cell; rate: string; words: number };
 export type ReportRow = { key: string; label: string; cells: CountAndRate[]; total: CountAndRate };
 export type BriefingView = {
   id: string;
@@ -287,11 +287,23 @@ export async function buildReport(app: App, viewer: Viewer, actor: Actor, o: Rep
       const rows: ReportRow[] = keys.map((k, r) => ({
         key: k,
         label: rowKeys.get(k)!,
-        cells: table.cells[r].map((cell, c) => ({ count: cell, rate: rateOf(cell, words[r][c]) })),
-        total: { count: table.rowTotals[r], rate: rateOf(table.rowTotals[r], rowWords[r]) },
+        cells: table.cells[r].map((cell, c) => ({
+          count: cell,
+          rate: rateOf(cell, words[r][c]),
+          words: words[r][c],
+        })),
+        total: {
+          count: table.rowTotals[r],
+          rate: rateOf(table.rowTotals[r], rowWords[r]),
+          words: rowWords[r],
+        },
       }));
-      const totals = table.colTotals.map((cell, c) => ({ count: cell, rate: rateOf(cell, colWords[c]) }));
-      const grand = { count: table.grand, rate: rateOf(table.grand, allWords) };
+      const totals = table.colTotals.map((cell, c) => ({
+        count: cell,
+        rate: rateOf(cell, colWords[c]),
+        words: colWords[c],
+      }));
+      const grand = { count: table.grand, rate: rateOf(table.grand, allWords), words: allWords };
 
       // Phrases, with the number kept; each column suppressed with its total.
       const counts = suppressList(ps.map((p) => p.n));

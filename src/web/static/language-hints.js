@@ -350,8 +350,6 @@ class LanguageHints {
     const errorId = `${inputId}-error`;
     const group = h("div", {
       class: `govuk-form-group govuk-!-margin-bottom-2${this.keepError ? " govuk-form-group--error" : ""}`,
-      role: "group",
-      "aria-labelledby": `${inputId}-label`,
     });
     group.append(
       h(
