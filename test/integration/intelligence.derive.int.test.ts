@@ -16,7 +16,13 @@ let phone: string;
 
 const system = <T>(fn: Parameters<typeof inScope<T>>[2]) => inScope(t.app.db, { scope: "system" }, fn);
 
-async function episode(child: string, start: string, hours: number, found: string | null = null) {
+async function episode(
+  child: string,
+  start: string,
+  hours: number,
+  found: string | null = null,
+  foundWith: string | null = null,
+) {
   const id = newId();
   const s = new Date(start);
   await system((tx) =>
@@ -29,6 +35,7 @@ async function episode(child: string, start: string, hours: number, found: strin
         started_at: s,
         ended_at: new Date(s.getTime() + hours * 3_600_000),
         found_location: found,
+        found_with: foundWith,
       })
       .execute(),
   );
@@ -101,12 +108,25 @@ describe("derived links", () => {
 
   it("derives, explains, stays put on a re-run, and withdraws what the records no longer support", async () => {
     const [a, b, c, d, e] = kids;
-    // a and b missing together twice (starts within 3 hours, overlapping); c once with a (not enough).
+    // a and b missing together twice (starts within an hour, back within two hours); c once with a
+    // (not enough); d once with e, found together (enough).
     await episode(a, "2026-05-02T19:00:00Z", 8, "Found by police at The Mill House Hotel, Saltmarsh Quay");
-    await episode(b, "2026-05-02T20:30:00Z", 6);
+    await episode(b, "2026-05-02T19:40:00Z", 7);
     const second = await episode(a, "2026-06-10T21:00:00Z", 5);
-    await episode(b, "2026-06-10T22:00:00Z", 5);
-    await episode(c, "2026-06-10T21:30:00Z", 2);
+    await episode(b, "2026-06-10T21:30:00Z", 5);
+    await episode(c, "2026-06-10T21:15:00Z", 5);
+    await episode(c, "2026-08-01T20:00:00Z", 50);
+    await episode(a, "2026-08-01T20:10:00Z", 4);
+    const ref = (id: string) =>
+      t.app.db.selectFrom("children").select("reference").where("id", "=", id).executeTakeFirstOrThrow();
+    await episode(
+      d,
+      "2026-09-01T18:00:00Z",
+      6,
+      null,
+      `Another child known to services (${(await ref(e)).reference})`,
+    );
+    await episode(e, "2026-09-01T18:20:00Z", 6);
     // The same number in referrals about d and e (no phone entity yet), and the known phone in one about c.
     await referral(d, "Messages from 07700 900222 offering lifts.", "2026-07-01T10:00:00Z");
     await referral(e, "A man using +44 7700 900222 picks her up from school.", "2026-07-03T10:00:00Z");
@@ -114,7 +134,7 @@ describe("derived links", () => {
 
     const r1 = await deriveLinks(t.app.db, t.app.clock);
     expect(r1).toMatchObject({
-      missing_together: 1,
+      missing_together: 2,
       found_at_place: 1,
       phone_in_referral: 3,
       phonesCreated: 1,
@@ -123,8 +143,15 @@ describe("derived links", () => {
     const links = await system((tx) =>
       tx.selectFrom("links").selectAll().where("derived", "=", true).execute(),
     );
-    const together = links.find((l) => l.link_type === "missing_with")!;
-    expect([together.from_id, together.to_id].sort()).toEqual([a, b].sort());
+    const pair = (x: string, y: string) =>
+      links.find(
+        (l) => l.link_type === "missing_with" && [l.from_id, l.to_id].sort().join() === [x, y].sort().join(),
+      );
+    const together = pair(a, b)!;
+    expect(together).toBeDefined();
+    expect(pair(d, e)?.explanation).toContain("Found together on 2026-09-01");
+    // a and c: together on 10 June, but on 1 August c came back two days later: once is not enough.
+    expect(pair(a, c)).toBeUndefined();
     expect(together.derived_rule).toBe("missing_together");
     expect(together.explanation).toContain(
       "Missing at the same time on 2 occasions (2026-05-02, 2026-06-10)",
@@ -153,7 +180,7 @@ describe("derived links", () => {
     // Re-run: nothing changes.
     const r2 = await deriveLinks(t.app.db, t.app.clock);
     expect(r2).toMatchObject({
-      missing_together: 1,
+      missing_together: 2,
       found_at_place: 1,
       phone_in_referral: 3,
       removed: 0,
@@ -167,7 +194,7 @@ describe("derived links", () => {
     // One of the two occasions was recorded in error: the derived link goes.
     await system((tx) => tx.deleteFrom("missing_episodes").where("id", "=", second).execute());
     const r3 = await deriveLinks(t.app.db, t.app.clock);
-    expect(r3.missing_together).toBe(0);
+    expect(r3.missing_together).toBe(1);
     expect(r3.removed).toBe(1);
     // Links people recorded are never touched.
     const manual = newId();

@@ -4,10 +4,11 @@
 // policy (decideChildAccess) applied to each. Children's names are then read under the user's
 // row-level-security scope, so the database must agree with every decision.
 import { type Kysely, sql, type Transaction } from "kysely";
-import { applyScope, type Scope } from "../../db/rls.ts";
+import type { Scope } from "../../db/rls.ts";
 import type { DB, RelationshipKind } from "../../db/schema.ts";
 import type { SessionUser } from "../../http/routes.ts";
 import { type ChildDecision, decideChildAccess, subjectOf } from "../access/index.ts";
+import type { AuditEntry } from "../audit/audit.service.ts";
 
 export type ChildFacts = {
   id: string;
@@ -29,9 +30,54 @@ export const userScope = (u: SessionUser): Scope => ({
   screening: u.roles.includes("screener"),
 });
 
+/** The user's active relationships and break-glass grants (all of them, or for `ids`), in one query. */
+export type AccessFacts = { related: Map<string, Set<RelationshipKind>>; glass: Set<string> };
+
+export async function loadAccessFacts(
+  tx: Kysely<DB>,
+  u: SessionUser,
+  now: Date,
+  ids?: readonly string[],
+): Promise<AccessFacts> {
+  const only = ids ? sql`and child_id = any(${[...ids]}::uuid[])` : sql``;
+  const rows = await sql<{ child_id: string; kind: string }>`
+    select child_id, kind from relationships
+      where user_id = ${u.id} and starts_at <= ${now} and (ends_at is null or ends_at > ${now}) ${only}
+    union all
+    select child_id, 'break_glass' from break_glass where user_id = ${u.id} and expires_at > ${now} ${only}`.execute(
+    tx,
+  );
+  const related = new Map<string, Set<RelationshipKind>>();
+  const glass = new Set<string>();
+  for (const r of rows.rows) {
+    if (r.kind === "break_glass") {
+      // A break-glass row in relationships is not a relationship; the grant is in break_glass.
+      if (!related.has(r.child_id)) related.set(r.child_id, new Set());
+      continue;
+    }
+    const s = related.get(r.child_id) ?? new Set<RelationshipKind>();
+    s.add(r.kind as RelationshipKind);
+    related.set(r.child_id, s);
+  }
+  for (const r of rows.rows) if (r.kind === "break_glass") glass.add(r.child_id);
+  return { related, glass };
+}
+
 /**
- * Decides and, where allowed, reads the children `ids` inside the caller's transaction (which runs
- * under the user's scope). Switches to the signpost scope to learn references and owners, then
+ * May the user walk through this child? Exact for everyone but managers (whose oversight of their
+ * own agency's children depends on the owning agency: they use decideChildren instead).
+ */
+export function readsWithoutOwner(u: SessionUser, facts: AccessFacts, childId: string): boolean {
+  return decideChildAccess(subjectOf(u), {
+    owningAgencyId: "",
+    relationships: [...(facts.related.get(childId) ?? [])],
+    breakGlass: facts.glass.has(childId),
+  }).read;
+}
+
+/**
+ * Decides and, where allowed, reads the children `ids` inside the caller's transaction (which must
+ * run under the user's scope, userScope(u), as lantern_app). Switches to the signpost scope to learn references and owners, then
  * back to the user's scope to read names: rows the database refuses are treated as signpost only.
  */
 export async function decideChildren(
@@ -39,46 +85,27 @@ export async function decideChildren(
   u: SessionUser,
   ids: readonly string[],
   now: Date,
+  known?: AccessFacts,
 ): Promise<Map<string, ChildFacts>> {
   const out = new Map<string, ChildFacts>();
   const list = [...new Set(ids)];
   if (!list.length) return out;
-  await applyScope(tx, { scope: "signpost", userId: u.id, agencyId: u.agencyId });
+  // The caller's transaction already runs as lantern_app under the user's scope: only the scope
+  // name changes (signpost: identity only, read here as reference and owner), then back.
+  await sql`select set_config('lantern.scope', 'signpost', true)`.execute(tx);
   const rows = await tx
     .selectFrom("children")
     .select(["id", "reference", "owning_agency_id"])
     .where(sql<boolean>`id = any(${list}::uuid[])`)
     .execute();
-  await applyScope(tx, userScope(u));
-  const rels = await tx
-    .selectFrom("relationships")
-    .select(["child_id", "kind"])
-    .where("user_id", "=", u.id)
-    .where(sql<boolean>`child_id = any(${list}::uuid[])`)
-    .where("starts_at", "<=", now)
-    .where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">", now)]))
-    .execute();
-  const glass = await tx
-    .selectFrom("break_glass")
-    .select("child_id")
-    .where("user_id", "=", u.id)
-    .where(sql<boolean>`child_id = any(${list}::uuid[])`)
-    .where("expires_at", ">", now)
-    .execute();
-  const relsBy = new Map<string, Set<RelationshipKind>>();
-  for (const r of rels) {
-    if (r.kind === "break_glass") continue;
-    const s = relsBy.get(r.child_id) ?? new Set<RelationshipKind>();
-    s.add(r.kind as RelationshipKind);
-    relsBy.set(r.child_id, s);
-  }
-  const glassed = new Set(glass.map((g) => g.child_id));
+  await sql`select set_config('lantern.scope', 'user', true)`.execute(tx);
+  const facts = known ?? (await loadAccessFacts(tx, u, now, list));
   const subject = subjectOf(u);
   for (const r of rows) {
     const decision = decideChildAccess(subject, {
       owningAgencyId: r.owning_agency_id,
-      relationships: [...(relsBy.get(r.id) ?? [])],
-      breakGlass: glassed.has(r.id),
+      relationships: [...(facts.related.get(r.id) ?? [])],
+      breakGlass: facts.glass.has(r.id),
     });
     out.set(r.id, { id: r.id, reference: r.reference, owningAgencyId: r.owning_agency_id, decision });
   }
@@ -123,7 +150,10 @@ export function childLabel(c: ChildFacts, today: string): { label: string; restr
   return { label: `${name}${age}`, restricted: false };
 }
 
-/** Audit rows for many children in one statement (the audit trigger chains each row). */
+/**
+ * Audit rows for many children, and optionally one summary row, in one statement (the audit
+ * trigger chains each row, as for the audit module's audit()).
+ */
 export async function auditChildren(
   tx: Kysely<DB>,
   rows: {
@@ -137,26 +167,39 @@ export async function auditChildren(
     reason: string;
     details: Record<string, unknown>;
   }[],
+  summary?: AuditEntry,
 ): Promise<void> {
-  if (!rows.length) return;
-  await tx
-    .insertInto("audit_log")
-    .values(
-      rows.map((r) => ({
-        user_id: r.userId,
-        agency_id: r.agencyId,
-        action: r.action,
-        record_type: "child",
-        record_id: r.childId,
-        child_id: r.childId,
-        field_groups: sql`${[...r.fieldGroups]}::text[]` as unknown as string[],
-        reason: r.reason,
-        request_id: r.requestId,
-        ip: r.ip,
-        details: JSON.stringify(r.details),
-        prev_hash: "",
-        hash: "",
-      })),
-    )
-    .execute();
+  const values = rows.map((r) => ({
+    user_id: r.userId,
+    agency_id: r.agencyId,
+    action: r.action,
+    record_type: "child",
+    record_id: r.childId,
+    child_id: r.childId,
+    field_groups: sql`${[...r.fieldGroups]}::text[]` as unknown as string[],
+    reason: r.reason,
+    request_id: r.requestId,
+    ip: r.ip,
+    details: JSON.stringify(r.details),
+    prev_hash: "",
+    hash: "",
+  }));
+  if (summary)
+    values.push({
+      user_id: summary.userId as string,
+      agency_id: summary.agencyId as string,
+      action: summary.action,
+      record_type: summary.recordType ?? (null as unknown as string),
+      record_id: summary.recordId ?? (null as unknown as string),
+      child_id: summary.childId ?? (null as unknown as string),
+      field_groups: sql`${[...(summary.fieldGroups ?? [])]}::text[]` as unknown as string[],
+      reason: summary.reason ?? (null as unknown as string),
+      request_id: summary.requestId ?? null,
+      ip: summary.ip ?? null,
+      details: JSON.stringify(summary.details ?? {}),
+      prev_hash: "",
+      hash: "",
+    });
+  if (!values.length) return;
+  await tx.insertInto("audit_log").values(values).execute();
 }

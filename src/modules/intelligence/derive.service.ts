@@ -1,6 +1,6 @@
 // Links derived from Lantern's own records, each marked derived and explained:
-//   missing_together  two children missing at the same time (starts within 3 hours, overlapping)
-//                     on two or more occasions → child ↔ child "missing_with"
+//   missing_together  two children missing at the same time (starts within an hour, returns within
+//                     two hours) on two or more days, or once when found together → "missing_with"
 //   found_at_place    a missing episode's "found at" names a known place → child → place "found_at"
 //   phone_in_referral a mobile number written in referrals about two or more children, or matching
 //                     a known phone → child → phone "phone_in_referral"
@@ -19,7 +19,8 @@ export const DERIVED_RULES = ["missing_together", "found_at_place", "phone_in_re
 export type DerivedRule = (typeof DERIVED_RULES)[number];
 
 const HOUR = 3_600_000;
-const TOGETHER_WINDOW_MS = 3 * HOUR;
+const TOGETHER_START_MS = HOUR;
+const TOGETHER_END_MS = 2 * HOUR;
 
 /** A stable UUID (version 8, RFC 9562 "custom") from a string. */
 export function stableId(s: string): string {
@@ -43,6 +44,7 @@ type Episode = {
   started_at: Date;
   ended_at: Date | null;
   found_location: string | null;
+  found_with?: string | null;
   reported_by_agency_id: string;
 };
 
@@ -64,31 +66,60 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const list = (xs: string[]) =>
   xs.length <= 6 ? xs.join(", ") : `${xs.slice(0, 6).join(", ")} and ${xs.length - 6} more`;
 
-/** Pairs of children missing at the same time on two or more days. Pure. */
-export function missingTogether(episodes: readonly Episode[], now: Date): DerivedLink[] {
+/**
+ * Pairs of children missing together: episodes that started within an hour of each other and
+ * ended within two hours of each other (or are both still open), on two or more days — or on one
+ * day when either episode records being found with the other child (by reference). Pure.
+ */
+export function missingTogether(
+  episodes: readonly Episode[],
+  _now: Date,
+  references: ReadonlyMap<string, string> = new Map(),
+): DerivedLink[] {
   const sorted = [...episodes].sort((a, b) => a.started_at.getTime() - b.started_at.getTime());
-  const pairs = new Map<string, { a: string; b: string; days: Set<string>; agency: string }>();
+  const pairs = new Map<
+    string,
+    { a: string; b: string; days: Set<string>; named: Set<string>; agency: string }
+  >();
+  const names = (e: Episode, other: string) => {
+    const ref = references.get(other);
+    return Boolean(ref && e.found_with?.includes(ref));
+  };
   for (let i = 0; i < sorted.length; i++) {
     const x = sorted[i];
     const xs = x.started_at.getTime();
-    const xe = (x.ended_at ?? now).getTime();
     for (let j = i + 1; j < sorted.length; j++) {
       const y = sorted[j];
       const ys = y.started_at.getTime();
-      if (ys - xs > TOGETHER_WINDOW_MS) break;
+      if (ys - xs > TOGETHER_START_MS) break;
       if (y.child_id === x.child_id) continue;
-      if (ys > xe) continue;
+      const bothOpen = x.ended_at === null && y.ended_at === null;
+      const endsClose =
+        x.ended_at !== null &&
+        y.ended_at !== null &&
+        Math.abs(x.ended_at.getTime() - y.ended_at.getTime()) <= TOGETHER_END_MS;
+      if (!bothOpen && !endsClose) continue;
       const [a, b] = x.child_id < y.child_id ? [x.child_id, y.child_id] : [y.child_id, x.child_id];
       const key = `${a}|${b}`;
-      const p = pairs.get(key) ?? { a, b, days: new Set<string>(), agency: x.reported_by_agency_id };
+      const p = pairs.get(key) ?? {
+        a,
+        b,
+        days: new Set<string>(),
+        named: new Set<string>(),
+        agency: x.reported_by_agency_id,
+      };
       p.days.add(day(x.started_at));
+      if (names(x, y.child_id) || names(y, x.child_id)) p.named.add(day(x.started_at));
       pairs.set(key, p);
     }
   }
   const out: DerivedLink[] = [];
   for (const p of pairs.values()) {
-    if (p.days.size < 2) continue;
+    if (p.days.size < 2 && p.named.size === 0) continue;
     const days = [...p.days].sort();
+    const found = p.named.size
+      ? ` Found together on ${list([...p.named].sort())} (recorded on the missing episode).`
+      : "";
     out.push({
       id: stableId(`missing_together|${p.a}|${p.b}`),
       rule: "missing_together",
@@ -100,7 +131,7 @@ export function missingTogether(episodes: readonly Episode[], now: Date): Derive
       valid_from: days[0],
       valid_to: days[days.length - 1],
       source_agency_id: p.agency,
-      explanation: `Missing at the same time on ${days.length} occasions (${list(days)}): each time their missing episodes started within 3 hours of each other and overlapped. Derived from missing episode records.`,
+      explanation: `Missing at the same time on ${days.length === 1 ? "1 occasion" : `${days.length} occasions`} (${list(days)}): their missing episodes started within an hour and ended within two hours of each other.${found} Derived from missing episode records.`,
     });
   }
   return out;
@@ -218,8 +249,25 @@ export async function deriveLinks(db: Kysely<DB>, clock: Clock): Promise<DeriveR
   return inScope(db, { scope: "system" }, async (tx) => {
     const episodes = (await tx
       .selectFrom("missing_episodes")
-      .select(["id", "child_id", "started_at", "ended_at", "found_location", "reported_by_agency_id"])
+      .select([
+        "id",
+        "child_id",
+        "started_at",
+        "ended_at",
+        "found_location",
+        "found_with",
+        "reported_by_agency_id",
+      ])
       .execute()) as Episode[];
+    const withRefs = [...new Set(episodes.filter((e) => e.found_with).map((e) => e.child_id))];
+    const refRows = withRefs.length
+      ? await tx
+          .selectFrom("children")
+          .select(["id", "reference"])
+          .where(sql<boolean>`id = any(${[...new Set(episodes.map((e) => e.child_id))]}::uuid[])`)
+          .execute()
+      : [];
+    const references = new Map(refRows.map((r) => [r.id, r.reference]));
     const places = await tx
       .selectFrom("entities")
       .select(["id", "label"])
@@ -238,7 +286,7 @@ export async function deriveLinks(db: Kysely<DB>, clock: Clock): Promise<DeriveR
 
     const phoneResult = phonesInReferrals(referrals, phones);
     let derived = [
-      ...missingTogether(episodes, now),
+      ...missingTogether(episodes, now, references),
       ...foundAtPlaces(episodes, places),
       ...phoneResult.links,
     ];

@@ -51,11 +51,65 @@ function filterSql(f: LinkFilter) {
   return sql.join(parts, sql` and `);
 }
 
-/** Links with an end among `ids`. */
+// For a few links (a chart's hop): per-row lookups by primary key (cheaper to plan and run than
+// hashing whole tables), and what the current row-level-security scope lets the caller know of the
+// report each link was made from (no row: refused).
+const hopSelect = sql`l.id, l.from_kind, l.from_id, l.to_kind, l.to_id, l.link_type,
+  l.valid_from, l.valid_to, l.source_agency_id,
+  (select a.name from agencies a where a.id = l.source_agency_id) as source_agency,
+  l.provenance, l.grading, l.derived, l.derived_rule, l.explanation, l.intelligence_report_id,
+  ${endInfo("from")}, ${endInfo("to")},
+  case when l.intelligence_report_id is not null then (
+    select json_build_object('agency', r.originating_agency_id, 'handling', r.handling_code,
+      'assessment', r.intelligence_assessment, 'reference', r.reference,
+      'sanitised', r.sanitised_text is not null,
+      'permitted', exists (select 1 from intelligence_permissions p where p.report_id = r.id
+        and p.agency_id = nullif(current_setting('lantern.agency_id', true), '')::uuid))
+    from intelligence_reports r where r.id = l.intelligence_report_id) end as report`;
+const hopFrom = sql`links l`;
+
+/** The label facts of a link's end: an entity's kind, label and subtype; a person's names and flags. */
+function endInfo(side: "from" | "to") {
+  const kind = sql.ref(`l.${side}_kind`);
+  const id = sql.ref(`l.${side}_id`);
+  return sql`case when ${kind} = 'entity' then (select e.kind from entities e where e.id = ${id}) end as ${sql.ref(`${side}_entity_kind`)},
+    case ${kind}
+      when 'entity' then (select json_build_object('label', e.label, 'subtype', e.subtype) from entities e where e.id = ${id})
+      when 'person' then (select json_build_object('reference', p.reference, 'given_name', p.given_name,
+        'family_name', p.family_name, 'aliases', p.aliases, 'owning_agency_id', p.owning_agency_id,
+        'registered_sex_offender', p.registered_sex_offender) from persons_of_concern p where p.id = ${id})
+    end as ${sql.ref(`${side}_info`)}`;
+}
+
+export type EndInfo = {
+  label?: string;
+  subtype?: string | null;
+  reference?: string;
+  given_name?: string | null;
+  family_name?: string | null;
+  aliases?: string[];
+  owning_agency_id?: string;
+  registered_sex_offender?: boolean;
+};
+export type HopRow = LinkRow & {
+  from_info: EndInfo | null;
+  to_info: EndInfo | null;
+  /** The report the link was made from, as the caller's scope lets them read it (null: refused or none). */
+  report: {
+    agency: string;
+    handling: "P" | "C";
+    assessment: "A" | "B" | "C" | "D" | "E";
+    reference: string;
+    sanitised: boolean;
+    permitted: boolean;
+  } | null;
+};
+
+/** Links with an end among `ids` (with their reports' facts, as the caller's scope allows). */
 export async function linksTouching(db: Kysely<DB>, ids: readonly string[], f: LinkFilter) {
   if (!ids.length) return [];
   const list = [...ids];
-  const r = await sql<LinkRow>`select ${linkSelect} from ${linkFrom}
+  const r = await sql<HopRow>`select ${hopSelect} from ${hopFrom}
     where (l.from_id = any(${list}::uuid[]) or l.to_id = any(${list}::uuid[])) and ${filterSql(f)}
     order by l.valid_from desc nulls last, l.id`.execute(db);
   return r.rows;
@@ -65,7 +119,7 @@ export async function linksTouching(db: Kysely<DB>, ids: readonly string[], f: L
 export async function linksAmong(db: Kysely<DB>, ids: readonly string[], f: LinkFilter) {
   if (ids.length < 2) return [];
   const list = [...ids];
-  const r = await sql<LinkRow>`select ${linkSelect} from ${linkFrom}
+  const r = await sql<HopRow>`select ${hopSelect} from ${hopFrom}
     where l.from_id = any(${list}::uuid[]) and l.to_id = any(${list}::uuid[]) and ${filterSql(f)}`.execute(
     db,
   );
@@ -127,27 +181,31 @@ export async function reportFacts(db: Kysely<DB>, ids: readonly string[], agency
   return r.rows;
 }
 
-export const pinsFor = (db: Kysely<DB>, userId: string, ids: readonly string[]) =>
-  ids.length
-    ? db
-        .selectFrom("chart_pins")
-        .select(["node_kind", "node_id", "note", "x", "y", "id", "version"])
-        .where("user_id", "=", userId)
-        .where(sql<boolean>`node_id = any(${[...ids]}::uuid[])`)
-        .execute()
-    : Promise.resolve([]);
-
-/** Disruptions sought or in force against each subject (read under the caller's scope). */
-export async function openDisruptionCounts(db: Kysely<DB>, ids: readonly string[]) {
-  if (!ids.length) return new Map<string, number>();
-  const rows = await db
-    .selectFrom("disruptions")
-    .select(["subject_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where(sql<boolean>`subject_id = any(${[...ids]}::uuid[])`)
-    .where("status", "in", ["sought", "in_force"])
-    .groupBy("subject_id")
-    .execute();
-  return new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
+/** The user's pins on these nodes and the disruptions sought or in force against them, in one statement. */
+export async function pinsAndDisruptions(db: Kysely<DB>, userId: string, ids: readonly string[]) {
+  const pins = new Map<string, { note: string | null; x: number | null; y: number | null }>();
+  const disruptions = new Map<string, number>();
+  if (!ids.length) return { pins, disruptions };
+  const list = [...ids];
+  const r = await sql<{
+    kind: string;
+    node: string;
+    note: string | null;
+    x: number | null;
+    y: number | null;
+    n: number;
+  }>`
+    select 'pin' as kind, node_kind || ':' || node_id as node, note, x, y, 0 as n
+      from chart_pins where user_id = ${userId} and node_id = any(${list}::uuid[])
+    union all
+    select 'disruption', subject_kind || ':' || subject_id, null, null, null, count(*)::int
+      from disruptions where subject_id = any(${list}::uuid[]) and status in ('sought', 'in_force')
+      group by subject_kind, subject_id`.execute(db);
+  for (const row of r.rows) {
+    if (row.kind === "pin") pins.set(row.node, { note: row.note, x: row.x, y: row.y });
+    else disruptions.set(row.node, Number(row.n));
+  }
+  return { pins, disruptions };
 }
 
 export async function nextReportReference(db: Kysely<DB>, year: number): Promise<string> {

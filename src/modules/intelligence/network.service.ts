@@ -25,7 +25,15 @@ import { type Clock, londonDate } from "../../platform/clock.ts";
 import { Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import type { Actor } from "../audit/audit.service.ts";
 import { audit, auditFor } from "../audit/index.ts";
-import { auditChildren, type ChildFacts, childLabel, decideChildren, userScope } from "./child-access.ts";
+import {
+  auditChildren,
+  type ChildFacts,
+  childLabel,
+  decideChildren,
+  loadAccessFacts,
+  readsWithoutOwner,
+  userScope,
+} from "./child-access.ts";
 import {
   linkVisibleTo,
   maySeeRsoFlag,
@@ -36,14 +44,14 @@ import {
 import {
   allLinks,
   entitiesByIds,
+  type HopRow,
   type LinkFilter,
   type LinkRow,
   linkStamp,
   linksAmong,
   linksTouching,
-  openDisruptionCounts,
   personsByIds,
-  pinsFor,
+  pinsAndDisruptions,
   reportFacts,
 } from "./intelligence.queries.ts";
 import {
@@ -127,16 +135,39 @@ const endType = (row: LinkRow, side: "from" | "to"): ChartType | null => {
 
 export const viewerOf = (u: SessionUser): Viewer => ({ agencyId: u.agencyId, agencyKind: u.agencyKind });
 
-/** What the viewer may see of each report (missing from the map = refused by row-level security). */
+/**
+ * What the viewer may see of each report (missing from the map = refused by row-level security).
+ * Hop rows carry the report's facts as the database let the caller read them; others are looked up.
+ */
 async function resolveReportViews(
   tx: Kysely<DB>,
   viewer: Viewer,
-  rows: readonly LinkRow[],
+  rows: readonly (LinkRow | HopRow)[],
   known: Map<string, ReportView>,
 ): Promise<void> {
-  const want = [
-    ...new Set(rows.map((r) => r.intelligence_report_id).filter((x): x is string => !!x && !known.has(x))),
-  ];
+  const lookup: string[] = [];
+  for (const r of rows) {
+    const id = r.intelligence_report_id;
+    if (!id || known.has(id)) continue;
+    if (!("report" in r)) {
+      lookup.push(id);
+      continue;
+    }
+    const f = r.report;
+    known.set(
+      id,
+      f === null
+        ? "none"
+        : reportViewFor(viewer, {
+            originatingAgencyId: f.agency,
+            handlingCode: f.handling,
+            assessment: f.assessment,
+            hasSanitised: f.sanitised,
+            permittedAgencyIds: f.permitted ? [viewer.agencyId] : [],
+          }).view,
+    );
+  }
+  const want = [...new Set(lookup)];
   if (!want.length) return;
   const facts = await reportFacts(tx, want, viewer.agencyId);
   for (const id of want) known.set(id, "none");
@@ -262,10 +293,19 @@ export class NetworkService {
       }
       for (const [k, w] of work) if (w.type === null) work.delete(k);
 
+      // The user's relationships and break-glass grants, read once: children are decided in one
+      // batch at the end (managers, whose oversight depends on the owning agency, hop by hop).
+      const facts = await loadAccessFacts(tx, u, now);
+      const oversight = u.roles.includes("manager");
       const ensureKids = async (ids: string[]) => {
         const missing = ids.filter((id) => !kids.has(id));
-        if (missing.length) for (const [id, f] of await decideChildren(tx, u, missing, now)) kids.set(id, f);
+        if (missing.length)
+          for (const [id, f] of await decideChildren(tx, u, missing, now, facts)) kids.set(id, f);
       };
+      const walkable = (childId: string) =>
+        oversight || kids.has(childId)
+          ? Boolean(kids.get(childId)?.decision.read)
+          : readsWithoutOwner(u, facts, childId);
       // Centring on a child walks the child's own links: only with access to their record.
       for (const c of q.centre.filter((x) => x.kind === "child")) {
         if (!kids.get(c.id)?.decision.read)
@@ -277,10 +317,10 @@ export class NetworkService {
       let frontier = [...work.values()].filter((w) => w.budget > 0);
       let full = false;
       while (frontier.length) {
-        await ensureKids(frontier.filter((w) => w.ref.kind === "child").map((w) => w.ref.id));
+        if (oversight) await ensureKids(frontier.filter((w) => w.ref.kind === "child").map((w) => w.ref.id));
         const walk: Working[] = [];
         for (const w of frontier) {
-          if (w.ref.kind === "child" && !kids.get(w.ref.id)?.decision.read) w.expandable = false;
+          if (w.ref.kind === "child" && !walkable(w.ref.id)) w.expandable = false;
           else walk.push(w);
         }
         const byId = new Map(walk.map((w) => [w.ref.id, w]));
@@ -357,9 +397,6 @@ export class NetworkService {
           reason: opts.purpose ?? "link chart",
           details: { basis: c.decision.basis, centre: centreKeys },
         })),
-      );
-      await audit(
-        tx,
         auditFor(actor, {
           action: "network.view",
           recordType: "network",
@@ -416,38 +453,40 @@ export class NetworkService {
     today: string,
   ): Promise<ChartData> {
     const viewer = viewerOf(u);
-    const persons = new Map(
-      (
-        await personsByIds(
-          tx,
-          work.filter((w) => w.ref.kind === "person").map((w) => w.ref.id),
-        )
-      ).map((p) => [p.id, p]),
-    );
-    const ents = new Map(
-      (
-        await entitiesByIds(
-          tx,
-          work.filter((w) => w.ref.kind === "entity").map((w) => w.ref.id),
-        )
-      ).map((e) => [e.id, e]),
-    );
+    // Labels: from the hop rows (each end's facts came with the link), else read.
+    type PersonInfo = {
+      reference: string;
+      given_name: string | null;
+      family_name: string | null;
+      aliases: string[];
+      owning_agency_id: string;
+      registered_sex_offender: boolean;
+    };
+    const persons = new Map<string, PersonInfo>();
+    const ents = new Map<string, { label: string; subtype: string | null }>();
+    for (const r of rows as HopRow[]) {
+      for (const side of ["from", "to"] as const) {
+        const info = side === "from" ? r.from_info : r.to_info;
+        const kind = side === "from" ? r.from_kind : r.to_kind;
+        const id = side === "from" ? r.from_id : r.to_id;
+        if (!info) continue;
+        if (kind === "person" && info.reference) persons.set(id, info as PersonInfo);
+        if (kind === "entity" && info.label !== undefined)
+          ents.set(id, { label: info.label, subtype: info.subtype ?? null });
+      }
+    }
+    const needP = work.filter((w) => w.ref.kind === "person" && !persons.has(w.ref.id)).map((w) => w.ref.id);
+    for (const p of await personsByIds(tx, needP)) persons.set(p.id, p);
+    const needE = work.filter((w) => w.ref.kind === "entity" && !ents.has(w.ref.id)).map((w) => w.ref.id);
+    for (const e of await entitiesByIds(tx, needE)) ents.set(e.id, e);
     // Children the database does not know are dropped (with their links).
     const shown = work.filter((w) => (w.ref.kind === "child" ? kids.has(w.ref.id) : true));
     const keys = new Set(shown.map((w) => nodeKey(w.ref)));
     const links = rows.filter((r) => keys.has(endKey(r, "from")) && keys.has(endKey(r, "to")));
-    const pins = new Map(
-      (
-        await pinsFor(
-          tx,
-          u.id,
-          shown.map((w) => w.ref.id),
-        )
-      ).map((p) => [`${p.node_kind}:${p.node_id}`, p]),
-    );
-    const disruptions = await openDisruptionCounts(
+    const { pins, disruptions } = await pinsAndDisruptions(
       tx,
-      shown.filter((w) => w.ref.kind !== "child").map((w) => w.ref.id),
+      u.id,
+      shown.map((w) => w.ref.id),
     );
 
     const engineNodes: EngineEntity[] = shown.map((w) => ({ id: nodeKey(w.ref), type: w.type ?? "child" }));
@@ -514,7 +553,7 @@ export class NetworkService {
         broker: brokerSet.has(key),
         truncated: w.truncated,
         rso,
-        disruptions: disruptions.get(w.ref.id) ?? 0,
+        disruptions: disruptions.get(key) ?? 0,
         pin: pin ? { note: pin.note, x: pin.x, y: pin.y } : null,
         url: nodeUrl(w.ref.kind, w.ref.id),
       };
