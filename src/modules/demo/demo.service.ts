@@ -16,6 +16,7 @@ import {
   generateCounty,
   KEY_DEMO_USERS,
 } from "./demo.generator.ts";
+import { seedIntelligenceDemo } from "./demo.intelligence.ts";
 import { seedReferralsDemo } from "./demo.referrals.ts";
 import { seedTrackerDemo } from "./demo.tracker.ts";
 import { progressReporter } from "./progress.ts";
@@ -227,6 +228,7 @@ export async function seedDemo(db: Kysely<DB>, opts: SeedOptions): Promise<Count
       progress,
     );
     await insertBatched(tx, "links", "links", county.links, progress);
+    await seedIntelligenceDemo(tx, county, progress);
     await insertBatched(tx, "relationships", "relationships", county.relationships, progress);
     await seedReferralsDemo(tx, county, progress);
     await seedTrackerDemo(tx, county, progress);
