@@ -272,3 +272,41 @@ test("refer a boy with SEND, screen jointly, decide MACE, assess the risk", asyn
   await expect(page.getByTestId("trajectory-description")).toContainText(`${before + 1} assessments`);
   await check(page, "completed assessment with explanation and trajectory", "43-assessment-completed");
 });
+
+test("a school sends intelligence without a child and sees only its status; deadline settings", async ({
+  page,
+}) => {
+  const dsl = demoPerson("Paul Harrison");
+  await signIn(page, dsl.email);
+  await page.goto("/referrals/new");
+  await page.getByLabel("Intelligence only: no child named").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Online exploitation or abuse").check();
+  await page.getByLabel("Medium", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page
+    .getByLabel("What happened, in your words")
+    .fill(
+      "Several Year 9 pupils say an account called 'Dex' on Snapchat is offering them money to collect parcels from the station after school.",
+    );
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Add a person of concern" }).click();
+  await page.getByLabel("Name, nickname or street name (if known)").fill("'Dex'");
+  await page.getByLabel("Online accounts").fill("Snapchat: dex_parcels");
+  await page.getByRole("button", { name: "Save this person" }).click();
+  await page.getByRole("button", { name: "Continue to check your answers" }).click();
+  await expect(page.getByText("The child's voice")).toHaveCount(0);
+  await page.getByRole("button", { name: "Send referral" }).click();
+  await expect(page.getByTestId("referral-status")).toBeVisible();
+  await expect(page.getByTestId("status")).toContainText("Awaiting screening");
+  await check(page, "referrer's status page", "44-referral-status-school");
+  await page.getByRole("link", { name: "Referrals", exact: true }).click();
+  await expect(page.getByTestId("my-referrals")).toContainText("Intelligence (no child named)");
+  await check(page, "my referrals", "45-my-referrals");
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signIn(page, demoPerson("Sam Okonkwo").email);
+  await page.goto("/screening/settings");
+  await expect(page.getByRole("heading", { name: "Screening deadlines and working hours" })).toBeVisible();
+  await check(page, "screening deadline settings", "46-screening-settings");
+});

@@ -36,7 +36,13 @@ export async function referralsFixture(app: App, ctx: FixtureContext, childId: s
   };
   const other = referral(ctx.otherUserId);
   const own = referral(ctx.userId);
-  await app.db.insertInto("referrals").values([other, own]).execute();
+  const unknown = {
+    ...referral(ctx.otherUserId),
+    kind: "unknown_child" as const,
+    child_id: null,
+    unknown_child_description: "Boy, about 14, seen at the station late at night with an older man.",
+  };
+  await app.db.insertInto("referrals").values([other, own, unknown]).execute();
   await app.db
     .insertInto("referral_persons")
     .values({
@@ -97,6 +103,7 @@ export async function referralsFixture(app: App, ctx: FixtureContext, childId: s
   return {
     referralId: other.id,
     ownReferralId: own.id,
+    unknownReferralId: unknown.id,
     referralDraftId,
     assessmentId,
     assessmentDraftId,

@@ -700,6 +700,56 @@ describe("who sees what", () => {
   });
 });
 
+describe("an unidentified child, identified later", () => {
+  it("the screening team links the referral to the child's record; screeners working it get their relationship", async () => {
+    const teacher = await client("teacher");
+    const sighting = await teacher.api("POST", "/api/v1/referrals", {
+      about: "unknown_child",
+      unknownChildDescription:
+        "Boy, about 14, small for his age, seen leaving the flat on Mill Street during school hours.",
+      concernTypes: ["cce"],
+      urgency: "high",
+      whatHappened: "Seen three times this week leaving the flat with a rucksack during school hours.",
+      workerGenderPreference: "not_asked",
+      parentsAware: "not_applicable",
+      send: "unknown",
+      disability: "unknown",
+      lookedAfter: "unknown",
+    });
+    const id = sighting.json().id;
+    const police = await client("policeScreener");
+    await police.api("POST", `/api/v1/screening/referrals/${id}/contributions`, {
+      findings: "Patrols identified the boy on Tuesday.",
+      sharedSummary: "Police have identified the boy.",
+      riskView: "high",
+    });
+    const page = await police.get(`/screening/referrals/${id}/identify?name=Kai`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${childId}"`);
+    expect((await police.form(`/screening/referrals/${id}/identify`, {})).statusCode).toBe(400);
+    const linked = await police.form(`/screening/referrals/${id}/identify`, { childId });
+    expect(linked.statusCode).toBe(303);
+    const row = await t.app.db
+      .selectFrom("referrals")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ kind: "unknown_child", child_id: childId });
+    const rel = await t.app.db
+      .selectFrom("relationships")
+      .selectAll()
+      .where("user_id", "=", u.policeScreener.id)
+      .where("child_id", "=", childId)
+      .where("reason", "=", `Joint screening of ${row.reference}`)
+      .execute();
+    expect(rel).toHaveLength(1);
+    const again = await police.api("POST", `/api/v1/screening/referrals/${id}/child`, { childId });
+    expect(again.statusCode).toBe(409);
+    const timeline = await (await client("socialWorker")).api("GET", `/api/v1/children/${childId}/timeline`);
+    expect(timeline.body).toContain(row.reference);
+  });
+});
+
 describe("nothing drops silently", () => {
   it("a withdrawal needs a reason and If-Match, by the referrer or the screening team", async () => {
     const c = await client("nurse");

@@ -372,6 +372,22 @@ export function referralRoutes(app: App): RouteDef[] {
     }),
     defineRoute({
       method: "POST",
+      url: "/api/v1/screening/referrals/:id/child",
+      kind: "api",
+      summary:
+        "Link a referral about an unidentified child to the child's record, once the team knows who the child is",
+      tags: ["screening"],
+      access: screener,
+      params: referralIdParams,
+      body: z.object({ childId: z.uuid({ error: "Select the child from the search results" }) }).strict(),
+      response: referralStatusSchema,
+      recordPolicy: "referral.screen",
+      example: (f) => ({ params: { id: f.unknownReferralId }, body: { childId: f.childId } }),
+      handler: async ({ req, user, params, body }) =>
+        statusJson(await svc.identify(user!, actorOf(user!, req), params.id, body.childId)),
+    }),
+    defineRoute({
+      method: "POST",
       url: "/api/v1/screening/referrals/:id/decision",
       kind: "api",
       summary: "Record the screening decision with its rationale (If-Match required)",

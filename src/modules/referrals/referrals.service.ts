@@ -674,6 +674,75 @@ export class ReferralService {
     });
   }
 
+  /**
+   * Links a referral about an unidentified child to the child's record once the screening team knows
+   * who the child is. The screeners already working it get their screening relationship to the child.
+   */
+  async identify(u: SessionUser, actor: Actor, id: string, childId: string) {
+    try {
+      await this.app.access.decide(u, childId);
+    } catch (e) {
+      if (e instanceof NotFound)
+        throw new Invalid("The child was not found", [
+          { field: "childId", message: "Select the child from the search results" },
+        ]);
+      throw e;
+    }
+    return this.asScreening(u, async (tx) => {
+      const r = await q.getReferral(tx, id);
+      if (!r) throw new NotFound("There is no referral with that reference.");
+      if (r.kind !== "unknown_child" || r.child_id)
+        throw new Conflict(
+          "Only a referral about a child who has not been identified can be linked to a child.",
+        );
+      if (!isOpen(r.status)) throw new Conflict("This referral has been closed.");
+      const now = this.now();
+      await tx
+        .updateTable("referrals")
+        .set({ child_id: childId, updated_at: now, version: (eb) => eb("version", "+", 1) })
+        .where("id", "=", id)
+        .execute();
+      await tx
+        .updateTable("screening_contributions")
+        .set({ child_id: childId })
+        .where("referral_id", "=", id)
+        .execute();
+      await this.joinIn(tx, u, actor, r);
+      const working = await tx
+        .selectFrom("screening_participants")
+        .select("user_id")
+        .where("referral_id", "=", id)
+        .execute();
+      for (const p of working)
+        await tx
+          .insertInto("relationships")
+          .values({
+            id: newId(),
+            user_id: p.user_id,
+            child_id: childId,
+            kind: "screening_participant",
+            reason: `Joint screening of ${r.reference}`,
+            starts_at: now,
+            ends_at: new Date(now.getTime() + 30 * DAY),
+            created_at: now,
+          })
+          .execute();
+      await audit(
+        tx,
+        auditFor(actor, {
+          action: "referral.identify",
+          recordType: "referral",
+          recordId: id,
+          childId,
+          fieldGroups: ["identity"],
+          reason: "the unidentified child in a referral was identified",
+          details: { reference: r.reference },
+        }),
+      );
+      return (await q.getReferral(tx, id))!;
+    });
+  }
+
   /** Practitioners in the decider's own agency who could be allocated as lead professional. */
   async leadProfessionalOptions(u: SessionUser) {
     return this.db

@@ -126,7 +126,9 @@ export function screeningPages(app: App): RouteDef[] {
                   ? "Decision recorded."
                   : flash === "withdrawn"
                     ? "The referral was withdrawn."
-                    : null,
+                    : flash === "identified"
+                      ? "The referral is now linked to the child's record."
+                      : null,
         });
       },
     }),
@@ -374,6 +376,54 @@ export function screeningPages(app: App): RouteDef[] {
     }),
     defineRoute({
       method: "GET",
+      url: "/screening/referrals/:id/identify",
+      kind: "page",
+      summary: "Identify the child in a referral about a child who had not been identified",
+      access: screener,
+      params: referralIdParams,
+      recordPolicy: "referral.screen",
+      example: (f) => ({ params: { id: f.unknownReferralId } }),
+      handler: async ({ req, reply, user, params }) => {
+        const data = await screeningData(req, user!, params.id);
+        return reply.page(
+          "referrals/views/identify.njk",
+          await identifyView(req, user!, data, (req.query ?? {}) as Record<string, string>),
+        );
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/screening/referrals/:id/identify",
+      kind: "page",
+      summary: "Link the referral to the child's record",
+      access: screener,
+      params: referralIdParams,
+      recordPolicy: "referral.screen",
+      example: (f) => ({ params: { id: f.unknownReferralId }, form: { childId: f.childId } }),
+      handler: async ({ req, reply, user, params }) => {
+        const form = (req.body ?? {}) as Form;
+        const childId = text(form.childId);
+        const fail = async (message: string, status: number) => {
+          const data = await screeningData(req, user!, params.id);
+          return reply.page(
+            "referrals/views/identify.njk",
+            { ...(await identifyView(req, user!, data, {})), ...errorsFor([{ field: "childId", message }]) },
+            status,
+          );
+        };
+        if (!/^[0-9a-f-]{36}$/i.test(childId)) return fail("Select the child from the search results", 400);
+        try {
+          await svc.identify(user!, actorOf(user!, req), params.id, childId);
+        } catch (e) {
+          if (e instanceof Invalid) return fail(e.fields[0]?.message ?? e.message, 400);
+          if (e instanceof AppError && e.code === "conflict") return fail(e.message, 409);
+          throw e;
+        }
+        return reply.redirect(`/screening/referrals/${params.id}?done=identified`, 303);
+      },
+    }),
+    defineRoute({
+      method: "GET",
       url: "/screening/settings",
       kind: "page",
       summary: "Screening deadlines and working hours",
@@ -482,6 +532,41 @@ export function screeningPages(app: App): RouteDef[] {
       },
     }),
   ];
+
+  async function identifyView(
+    req: import("fastify").FastifyRequest,
+    u: import("../../http/routes.ts").SessionUser,
+    data: Awaited<ReturnType<typeof screeningData>>,
+    q: Record<string, string>,
+  ) {
+    const name = (q.name ?? "").trim();
+    const dateOfBirth = (q.dateOfBirth ?? "").trim();
+    let results: Awaited<ReturnType<typeof app.access.search>> = [];
+    let searchError: string | null = null;
+    if (name || dateOfBirth) {
+      if (dateOfBirth && !/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth))
+        searchError = "Enter a date of birth like 2011-04-23";
+      else
+        results = await app.access.search(u, actorOf(u, req), {
+          name: name || undefined,
+          dateOfBirth: dateOfBirth || undefined,
+        });
+    }
+    return {
+      ...data,
+      title: `Identify the child in ${data.referral.reference}`,
+      search: { name, dateOfBirth },
+      searched: Boolean(name || dateOfBirth),
+      searchError,
+      childItems: results.map((r) => ({
+        value: r.id,
+        text: `${r.givenName ?? ""} ${r.familyName ?? ""}`.trim() || r.reference,
+        hint: {
+          text: `Born ${r.dateOfBirth ?? "date not known"} · ${r.school ?? "school not recorded"} · ${r.reference}`,
+        },
+      })),
+    };
+  }
 
   function contributionView(
     data: Awaited<ReturnType<typeof screeningData>>,
