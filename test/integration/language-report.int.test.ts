@@ -2,6 +2,8 @@
 // overrides and reasons, briefings — with small-number suppression, and what each role sees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inScope } from "../../src/db/rls.ts";
+import { seedLanguageDemo } from "../../src/modules/demo/demo.language.ts";
+import { generateCounty, seedDemo } from "../../src/modules/demo/index.ts";
 import { recordLanguageChecks } from "../../src/modules/language/index.ts";
 import { TestClock } from "../../src/platform/clock.ts";
 import { newId } from "../../src/platform/ids.ts";
@@ -223,5 +225,33 @@ describe("language practice report", () => {
     const api = await m.api("GET", "/api/v1/language/report?from=2026-11&to=2026-01");
     expect(api.statusCode).toBe(400);
     expect(api.json().error.fields[0].field).toBe("from");
+  });
+});
+
+describe("the demo county's language history", () => {
+  it("seeds a year of findings from the real checker (and the dictionary) that the report reads", async () => {
+    const demo = await testApp({ clock: new TestClock(new Date("2026-11-20T12:00:00Z")) });
+    try {
+      await seedDemo(demo.app.db, { children: 40, seed: 5, referenceDate: "2026-11-15" });
+      const county = generateCounty({ children: 40, seed: 5, referenceDate: "2026-11-15" });
+      const counts = await inScope(demo.app.db, { scope: "system" }, (tx) => seedLanguageDemo(tx, county));
+      expect(counts.language_checks).toBeGreaterThan(100);
+      expect(counts.language_briefings).toBe(2);
+      const manager = county.users.find((u) => u.roles.includes("manager"))!;
+      const c = new Client(demo.server);
+      expect((await c.signIn(manager.email, "lantern-demo")).statusCode).toBe(303);
+      const r = (await c.api("GET", "/api/v1/language/report?from=2025-12&to=2026-11")).json();
+      expect(r.summary.texts).toBe(counts.language_checks);
+      expect(r.summary.dictionaryVersions).toEqual(["2025.1+1"]);
+      expect(r.briefings).toHaveLength(2);
+      expect(r.phrases.length).toBeGreaterThan(5);
+      const versions = await demo.app.db
+        .selectFrom("language_dictionary_versions")
+        .select("version")
+        .execute();
+      expect(versions).toHaveLength(1);
+    } finally {
+      await demo.close();
+    }
   });
 });

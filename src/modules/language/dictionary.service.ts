@@ -177,6 +177,16 @@ async function importShipped(db: Db, shipped: Dictionary): Promise<void> {
       .execute();
 }
 
+/**
+ * Imports the shipped dictionary into `db` if it has not been (for seeding outside a running app,
+ * such as the demo county) and returns the latest version's label.
+ */
+export async function ensureShippedDictionary(db: Db): Promise<string> {
+  await importShipped(db, defaultDictionary);
+  const row = await latestVersionRow(db);
+  return (await versionRow(db, row!.version))!.label;
+}
+
 /** The latest version (number and creation time), importing the shipped dictionary on first use. */
 async function ensureLatest(app: App, db: Db): Promise<{ version: number; stamp: number }> {
   const s = stateOf(app);

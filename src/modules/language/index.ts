@@ -8,6 +8,7 @@ export {
   type EntryDraft,
   editEntry,
   ensureDictionary,
+  ensureShippedDictionary,
   setEntryActive,
 } from "./dictionary.service.ts";
 export { languagePages } from "./language.pages.ts";

@@ -84,6 +84,7 @@ class LanguageHints {
       "data-testid": "language-status",
     });
     this.panel = h("section", {
+      class: "govuk-inset-text govuk-!-margin-top-0",
       "aria-labelledby": `${this.id}-heading`,
       hidden: true,
       "data-testid": "language-panel",
