@@ -17,6 +17,7 @@ import {
   KEY_DEMO_USERS,
 } from "./demo.generator.ts";
 import { seedIntelligenceDemo } from "./demo.intelligence.ts";
+import { seedLanguageDemo } from "./demo.language.ts";
 import { seedReferralsDemo } from "./demo.referrals.ts";
 import { seedTrackerDemo } from "./demo.tracker.ts";
 import { progressReporter } from "./progress.ts";
@@ -232,6 +233,7 @@ export async function seedDemo(db: Kysely<DB>, opts: SeedOptions): Promise<Count
     await insertBatched(tx, "relationships", "relationships", county.relationships, progress);
     await seedReferralsDemo(tx, county, progress);
     await seedTrackerDemo(tx, county, progress);
+    await seedLanguageDemo(tx, county, progress);
     await audit(tx, {
       userId: null,
       agencyId: null,
