@@ -351,6 +351,9 @@ export async function childTimeline(
   return app.access.asUser(u, (tx) => timelineIn(tx, actor, childId, decision.fieldGroups, filter));
 }
 
+/** Entries shown on the record page before "Show all". */
+export const RECORD_PAGE_ENTRIES = 250;
+
 /** What the child record page adds: the child's voice first, the latest risk level, and the timeline. */
 export async function recordExtras(
   app: App,
@@ -370,8 +373,15 @@ export async function recordExtras(
     voiceOnly: query.voice === "1",
   });
   if (!timeline) return {};
+  // Long histories: the latest entries first, the rest on request.
+  const shown = query.all === "1" ? timeline.events : timeline.events.slice(0, RECORD_PAGE_ENTRIES);
   return {
-    timeline,
+    timeline: {
+      ...timeline,
+      events: shown,
+      matching: timeline.events.length,
+      truncated: shown.length < timeline.events.length,
+    },
     childVoice: timeline.voice.slice(0, 3),
     timelineKindLabels: KIND_LABELS,
     canAssess: decision.addEntries,
