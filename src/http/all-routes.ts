@@ -9,6 +9,7 @@ import { identityPages, identityRoutes } from "../modules/identity/index.ts";
 import { importsPages, importsRoutes } from "../modules/imports/index.ts";
 import { intelligenceApi, intelligenceWeb } from "../modules/intelligence/index.ts";
 import { languagePages, languageRoutes } from "../modules/language/index.ts";
+import { linkagePages, linkageRoutes } from "../modules/linkage/index.ts";
 import { missingPages, missingRoutes } from "../modules/missing/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { referralPages, referralRoutes, screeningPages } from "../modules/referrals/index.ts";
@@ -49,5 +50,7 @@ export function allRoutes(app: App): RouteDef[] {
     ...contextsPages(app),
     ...importsRoutes(app),
     ...importsPages(app),
+    ...linkageRoutes(app),
+    ...linkagePages(app),
   ];
 }

@@ -8,6 +8,7 @@ import type { AuthzFixture } from "../../src/http/routes.ts";
 import { ensureDictionary } from "../../src/modules/language/index.ts";
 import { newId } from "../../src/platform/ids.ts";
 import { intelligenceFixture } from "./intelligence.fixture.ts";
+import { linkageFixture } from "./linkage.fixture.ts";
 import { referralsFixture } from "./referrals.fixture.ts";
 import { trackerFixture } from "./tracker.fixture.ts";
 
@@ -85,6 +86,7 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
       active: false,
     })}::jsonb, 'admin', ${ctx.otherUserId}::uuid from made`.execute(app.db);
   const intelligence = await intelligenceFixture(app, ctx, childId);
+  const linkage = await linkageFixture(app, ctx, childId);
   const referrals = await referralsFixture(app, ctx, childId);
   const tracker = await trackerFixture(app, ctx, childId);
   return {
@@ -94,6 +96,7 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
     password: ctx.password,
     languageEntryId,
     ...intelligence,
+    ...linkage,
     ...referrals,
     ...tracker,
   };

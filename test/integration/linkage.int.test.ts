@@ -90,7 +90,7 @@ async function linksOf(childId: string) {
 }
 async function runLinkage() {
   const l = linkageService(t.app);
-  const runId = await l.startRun(analyst, actor());
+  const { id: runId } = await l.startRun(analyst, actor());
   expect(await buildWorker(t.app).drain()).toBeGreaterThan(0);
   const run = await l.run(analyst, runId);
   expect(run.status, run.error ?? "").toBe("succeeded");
@@ -298,5 +298,96 @@ describe("master child index", () => {
       t.app.db,
     );
     expect(r.rows[0]!.std.postcode).toBe("NM2 8QT");
+  });
+});
+
+describe("linkage pages, the data-gaps report and its export", () => {
+  it("an analyst runs linkage, reviews and undoes through the pages; the report and its Excel export are formula-safe", async () => {
+    const { Client } = await import("./app.ts");
+    const c = new Client(t.server);
+    expect((await c.signIn(analyst.email)).statusCode).toBe(303);
+    expect((await c.get("/linkage")).statusCode).toBe(200);
+    const start = await c.form("/linkage/runs", { threshold: "0.95", reviewThreshold: "0.5" });
+    expect(start.statusCode).toBe(303);
+    const runUrl = String(start.headers.location);
+    expect((await c.get(runUrl)).body).toContain("Waiting for the background worker");
+    await buildWorker(t.app).drain();
+    const run = await c.get(runUrl);
+    expect(run.body).toContain("Linked automatically");
+    expect(run.body).toContain("The model (m and u per comparison level)");
+    const review = await c.get("/linkage/review");
+    expect(review.statusCode).toBe(200);
+    const pairUrl = /href="(\/linkage\/pairs\/[0-9a-f-]+)"/.exec(review.body)![1]!;
+    const pair = await c.get(pairUrl);
+    expect(pair.body).toContain("Why Lantern scored them so");
+    const version = /name="version" value="(\d+)"/.exec(pair.body)![1]!;
+    const none = await c.form(pairUrl, { version });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('href="#decision"');
+    const decided = await c.form(pairUrl, { version, decision: "same", reason: "Same school and family" });
+    expect(decided.statusCode).toBe(303);
+    const decisionUrl = String(decided.headers.location).split("?")[0]!;
+    expect((await c.get(`${decisionUrl}?done=1`)).body).toContain("Undo this decision");
+    const undo = await c.form(`${decisionUrl}/undo`, {});
+    expect(undo.statusCode).toBe(303);
+    expect((await c.get(String(undo.headers.location))).body).toContain(
+      "Undone: the master index is as it was",
+    );
+    expect((await c.get("/linkage/unmatched")).statusCode).toBe(200);
+    const amelia = (
+      await sql<{ id: string }>`select id from children where given_name = 'Amelia'`.execute(t.app.db)
+    ).rows[0]!.id;
+    const entry = await c.get(`/master-index/children/${amelia}`);
+    expect(entry.body).toContain("Which agencies know this child");
+    expect(entry.headers["x-lantern-field-groups"]).toBe("identity");
+    // The data-gaps report: chart (SVG with a title and description) and the table alternative.
+    const gaps = await c.get("/data-gaps");
+    expect(gaps.statusCode).toBe(200);
+    expect(gaps.body).toMatch(
+      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-children-title chart-children-desc"/,
+    );
+    expect(gaps.body).toContain('data-testid="children-completeness"');
+    const api = await c.api("GET", "/api/v1/data-gaps");
+    const g = api.json();
+    const police = g.children.find((r: { source: string }) => r.source === "Niche nominals");
+    expect(police.fields.ethnicity).toEqual({ present: 10, pct: 100, held: true });
+    expect(police.fields.send.held).toBe(false);
+    // A formula planted in an agency's value comes out of the Excel export as text.
+    await sql`update children set ethnicity = '=HYPERLINK("http://x","y")' where id = ${amelia}`.execute(
+      t.app.db,
+    );
+    const wrong = await c.form("/data-gaps/export", { password: "wrong" });
+    expect(wrong.statusCode).toBe(400);
+    const xlsx = await t.server.inject({
+      method: "POST",
+      url: "/data-gaps/export",
+      cookies: c.cookies,
+      payload: new URLSearchParams({ _csrf: c.csrf, password: "correct horse battery staple" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(xlsx.statusCode).toBe(200);
+    const { default: ExcelJS } = await import("exceljs");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as never);
+    const conflicts = wb.getWorksheet("Conflicts")!;
+    const cells: unknown[] = [];
+    conflicts.eachRow((row) => row.eachCell((cell) => cells.push(cell.value)));
+    expect(cells.some((v) => typeof v === "string" && v.includes('=HYPERLINK("http://x","y")'))).toBe(true);
+    expect(cells.every((v) => typeof v !== "object" || v === null)).toBe(true);
+    expect(cells.some((v) => typeof v === "string" && v.startsWith("="))).toBe(false);
+    // The child's record shows which agencies know the child.
+    await t.app.db
+      .insertInto("relationships")
+      .values({
+        id: newId(),
+        user_id: analyst.id,
+        child_id: amelia,
+        kind: "allocated_worker",
+        reason: "test",
+      })
+      .execute();
+    const record = await c.get(`/children/${amelia}`);
+    expect(record.body).toContain('data-testid="known-by"');
+    expect(record.body).toContain("Kestershire Constabulary: Niche nominals");
   });
 });

@@ -141,14 +141,15 @@ export class LinkageService {
     if (issues.length) throw new Invalid("The run's thresholds have problems", issues);
     const now = this.app.clock.now();
     const id = newId();
-    await linkageScope(this.app, u, async (tx) => {
+    // One run at a time: asking again while one is queued or running gives that run.
+    const existing = await linkageScope(this.app, u, async (tx) => {
       await sql`select pg_advisory_xact_lock(7305206)`.execute(tx);
       const busy = await tx
         .selectFrom("linkage_runs")
-        .select("reference")
+        .select("id")
         .where("status", "in", ["queued", "running"])
         .executeTakeFirst();
-      if (busy) throw new Conflict(`Linkage run ${busy.reference} is in progress: wait for it to finish.`);
+      if (busy) return busy.id;
       const seq = await sql<{ n: number }>`select nextval('linkage_run_seq')::int as n`.execute(tx);
       const ref = reference("LR", Number(londonDate(now).slice(0, 4)), seq.rows[0]!.n);
       await tx
@@ -173,9 +174,11 @@ export class LinkageService {
           details: { reference: ref, threshold, reviewThreshold: review },
         }),
       );
+      return null;
     });
+    if (existing) return { id: existing, started: false };
     await this.app.jobs.enqueue(JOB_RUN, { runId: id }, { maxAttempts: 1 });
-    return id;
+    return { id, started: true };
   }
 
   async run(u: SessionUser | null, runId: string) {

@@ -6,6 +6,7 @@ import { Forbidden, Invalid, Unauthenticated } from "../../platform/errors.ts";
 import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { linkageService } from "../linkage/index.ts";
 import { parseLanguageOverrides } from "../language/index.ts";
 import { recordExtras } from "../timeline/index.ts";
 import { addNote, listNotes, NOTE_GROUPS } from "./notes.service.ts";
@@ -136,6 +137,7 @@ export function peoplePages(app: App): RouteDef[] {
         }));
         const notes = await listNotes(app, user!, actorOf(user!, req), params.id);
         return reply.page("people/views/record.njk", {
+          knownBy: await linkageService(app).knownBy(params.id),
           ...(await recordExtras(app, user!, actorOf(user!, req), params.id, r.decision, req.query as never)),
           notes: notes.notes,
           noteGroups: NOTE_GROUPS.filter((g) =>
