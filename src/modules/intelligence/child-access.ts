@@ -3,7 +3,7 @@
 // unexpired break-glass), read in three queries for a batch, and the access module's own pure
 // policy (decideChildAccess) applied to each. Children's names are then read under the user's
 // row-level-security scope, so the database must agree with every decision.
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Scope } from "../../db/rls.ts";
 import type { DB, RelationshipKind } from "../../db/schema.ts";
 import type { SessionUser } from "../../http/routes.ts";
@@ -21,6 +21,41 @@ export type ChildFacts = {
   dateOfBirth?: string | null;
   sex?: string | null;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The same transaction as inScope(db, userScope(u), fn) (db/rls.ts: the user's settings, SET LOCAL
+ * ROLE lantern_app), opened in one round trip instead of three: begin, the settings and the role go
+ * as one simple-protocol statement. For the hot read paths (the link chart). The ids are checked to
+ * be UUIDs before they are written into the statement.
+ */
+export async function inUserScope<T>(
+  db: Kysely<DB>,
+  u: SessionUser,
+  fn: (tx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (!UUID.test(u.id) || !UUID.test(u.agencyId)) throw new Error("user and agency ids must be UUIDs");
+  const s = userScope(u);
+  return db.connection().execute(async (conn) => {
+    await sql
+      .raw(
+        `begin; select set_config('lantern.scope', 'user', true), set_config('lantern.user_id', '${u.id}', true), set_config('lantern.agency_id', '${u.agencyId}', true), set_config('lantern.oversight', '${s.oversight ? "on" : "off"}', true), set_config('lantern.screening', '${s.screening ? "on" : "off"}', true); set local role lantern_app`,
+      )
+      .execute(conn);
+    try {
+      const out = await fn(conn);
+      await sql.raw("commit").execute(conn);
+      return out;
+    } catch (e) {
+      await sql
+        .raw("rollback")
+        .execute(conn)
+        .catch(() => {});
+      throw e;
+    }
+  });
+}
 
 export const userScope = (u: SessionUser): Scope => ({
   scope: "user",
@@ -81,7 +116,7 @@ export function readsWithoutOwner(u: SessionUser, facts: AccessFacts, childId: s
  * back to the user's scope to read names: rows the database refuses are treated as signpost only.
  */
 export async function decideChildren(
-  tx: Transaction<DB>,
+  tx: Kysely<DB>,
   u: SessionUser,
   ids: readonly string[],
   now: Date,

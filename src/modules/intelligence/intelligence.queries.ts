@@ -115,6 +115,22 @@ export async function linksTouching(db: Kysely<DB>, ids: readonly string[], f: L
   return r.rows;
 }
 
+/**
+ * The most recent links (at most `cap` + 1) of each of `ids`, each row carrying the id it was found
+ * from (`here`). Per-node limits keep a hub (a railway station, a busy phone) from flooding a hop.
+ */
+export async function linksAround(db: Kysely<DB>, ids: readonly string[], f: LinkFilter, cap: number) {
+  if (!ids.length) return [];
+  const r = await sql<HopRow & { here: string }>`select f.here, ${hopSelect}
+    from unnest(${[...ids]}::uuid[]) as f(here)
+    cross join lateral (
+      select * from links l
+      where (l.from_id = f.here or l.to_id = f.here) and ${filterSql(f)}
+      order by l.valid_from desc nulls last, l.id
+      limit ${cap + 1}) l`.execute(db);
+  return r.rows;
+}
+
 /** Links with both ends among `ids`. */
 export async function linksAmong(db: Kysely<DB>, ids: readonly string[], f: LinkFilter) {
   if (ids.length < 2) return [];

@@ -3,7 +3,7 @@
 // Louvain communities, degree, betweenness, brokers, ego networks and shortest paths. Every child
 // shown goes through the access policy (child-access.ts) and is audited; every link through the
 // intelligence handling rules (intelligence.policy.ts).
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { inScope } from "../../db/rls.ts";
 import type { DB } from "../../db/schema.ts";
 import {
@@ -30,6 +30,7 @@ import {
   type ChildFacts,
   childLabel,
   decideChildren,
+  inUserScope,
   loadAccessFacts,
   readsWithoutOwner,
   userScope,
@@ -49,7 +50,7 @@ import {
   type LinkRow,
   linkStamp,
   linksAmong,
-  linksTouching,
+  linksAround,
   personsByIds,
   pinsAndDisruptions,
   reportFacts,
@@ -263,7 +264,7 @@ export class NetworkService {
     const types = new Set(q.types);
     const allowType = (t: ChartType | null) => !types.size || (t !== null && types.has(t));
 
-    return inScope(this.db, userScope(u), async (tx) => {
+    return inUserScope(this.db, u, async (tx) => {
       const work = new Map<string, Working>();
       const edges = new Map<string, LinkRow>();
       const kids = new Map<string, ChildFacts>();
@@ -285,13 +286,19 @@ export class NetworkService {
       for (const c of q.centre) add(c, 0, q.radius);
       for (const e of q.expand) add(e, work.get(nodeKey(e))?.distance ?? 0, 1);
 
-      // The centres and expanded nodes must exist (and children be known): fill their types.
-      await this.typeNodes(tx, u, now, [...work.values()], kids);
-      for (const c of q.centre) {
-        const w = work.get(nodeKey(c))!;
-        if (w.type === null) throw new NotFound("There is nothing with that id to centre the chart on.");
-      }
-      for (const [k, w] of work) if (w.type === null) work.delete(k);
+      // Children among the centres and expanded nodes must be known (and decided) before the walk;
+      // persons and entities are confirmed by the links found (or looked up after the walk).
+      await this.typeNodes(
+        tx,
+        u,
+        now,
+        [...work.values()].filter((w) => w.ref.kind === "child"),
+        kids,
+      );
+      for (const c of q.centre.filter((x) => x.kind === "child"))
+        if (work.get(nodeKey(c))!.type === null)
+          throw new NotFound("There is nothing with that id to centre the chart on.");
+      for (const [k, w] of work) if (w.ref.kind === "child" && w.type === null) work.delete(k);
 
       // The user's relationships and break-glass grants, read once: children are decided in one
       // batch at the end (managers, whose oversight depends on the owning agency, hop by hop).
@@ -324,43 +331,63 @@ export class NetworkService {
           else walk.push(w);
         }
         const byId = new Map(walk.map((w) => [w.ref.id, w]));
-        const rows = await linksTouching(
+        const rows = await linksAround(
           tx,
           walk.map((w) => w.ref.id),
           filter,
+          NEIGHBOUR_CAP,
         );
         await resolveReportViews(tx, viewer, rows, views);
-        const used = new Map<string, number>();
         const next: Working[] = [];
-        for (const row of rows) {
-          if (!visible(viewer, row, views)) continue;
+        for (const row of rows)
           for (const side of ["from", "to"] as const) {
-            const here = byId.get(side === "from" ? row.from_id : row.to_id);
-            if (!here || nodeKey(here.ref) !== endKey(row, side)) continue;
-            const other = side === "from" ? "to" : "from";
-            const otherKey = endKey(row, other);
-            const otherType = endType(row, other);
-            if (!allowType(otherType) && !centreKeys.includes(otherKey)) continue;
-            const hereKey = nodeKey(here.ref);
-            if (work.has(otherKey)) {
-              edges.set(row.id, row);
-              continue;
-            }
-            const count = used.get(hereKey) ?? 0;
-            if (count >= NEIGHBOUR_CAP || full) {
-              here.truncated = true;
-              continue;
-            }
-            used.set(hereKey, count + 1);
-            const ref = parseNodeRef(otherKey)!;
-            const n = add(ref, here.distance + 1, here.budget - 1);
-            n.type = otherType;
-            edges.set(row.id, row);
-            if (n.budget > 0) next.push(n);
-            if (work.size >= MAX_CHART_NODES) full = true;
+            const w = work.get(endKey(row, side));
+            if (w && w.type === null) w.type = endType(row, side);
           }
+        const perNode = new Map<string, number>();
+        for (const row of rows) {
+          const here = byId.get(row.here);
+          if (!here) continue;
+          const n = (perNode.get(row.here) ?? 0) + 1;
+          perNode.set(row.here, n);
+          if (n > NEIGHBOUR_CAP) {
+            here.truncated = true;
+            continue;
+          }
+          if (!visible(viewer, row, views)) continue;
+          const side = row.from_id === row.here ? "from" : "to";
+          if (nodeKey(here.ref) !== endKey(row, side)) continue;
+          const other = side === "from" ? "to" : "from";
+          const otherKey = endKey(row, other);
+          if (otherKey === nodeKey(here.ref)) continue;
+          const otherType = endType(row, other);
+          if (!allowType(otherType) && !centreKeys.includes(otherKey)) continue;
+          if (work.has(otherKey)) {
+            edges.set(row.id, row);
+            continue;
+          }
+          if (full) {
+            here.truncated = true;
+            continue;
+          }
+          const ref = parseNodeRef(otherKey)!;
+          const n2 = add(ref, here.distance + 1, here.budget - 1);
+          n2.type = otherType;
+          edges.set(row.id, row);
+          if (n2.budget > 0) next.push(n2);
+          if (work.size >= MAX_CHART_NODES) full = true;
         }
         frontier = next;
+      }
+
+      // Centres and expanded nodes no link confirmed: look them up (a centre that does not exist is NotFound).
+      const unconfirmed = [...work.values()].filter((w) => w.type === null);
+      if (unconfirmed.length) {
+        await this.typeNodes(tx, u, now, unconfirmed, kids);
+        for (const c of q.centre)
+          if (work.get(nodeKey(c))?.type === null)
+            throw new NotFound("There is nothing with that id to centre the chart on.");
+        for (const [k, w] of work) if (w.type === null) work.delete(k);
       }
 
       // Links among the nodes shown that the walk did not cross (networkx ego_graph semantics).
@@ -421,7 +448,7 @@ export class NetworkService {
 
   /** Fills `type` for nodes whose type is unknown (stays null when the record does not exist). */
   private async typeNodes(
-    tx: Transaction<DB>,
+    tx: Kysely<DB>,
     u: SessionUser,
     now: Date,
     nodes: Working[],
@@ -445,7 +472,7 @@ export class NetworkService {
 
   /** Labels, pins, disruption counts and the engine's measures for the nodes and links shown. */
   private async decorate(
-    tx: Transaction<DB>,
+    tx: Kysely<DB>,
     u: SessionUser,
     work: Working[],
     rows: LinkRow[],
@@ -767,7 +794,7 @@ export class NetworkService {
 
   /** Children among `ids` the user may read (and so walk through). */
   private async readableChildren(
-    tx: Transaction<DB>,
+    tx: Kysely<DB>,
     u: SessionUser,
     now: Date,
     ids: Set<string>,
