@@ -58,13 +58,37 @@ language sql stable security definer set search_path = public set lantern.scope 
   select owning_agency_id from children where id = p_child
 $$;
 
--- Referrals (policy from 0003): the same rules, with the child's owner for manager oversight.
+-- Row-level security for records about a child, fast for long histories. The same rules as
+-- lantern_may_see_child (0003), arranged so the database works them out once per query rather than
+-- once per row: the children the user is related to (relationship or break-glass) as an
+-- uncorrelated sub-select, which PostgreSQL evaluates once and hashes; manager oversight of their
+-- own agency's children by the child's owner.
+create function lantern_related_child_ids() returns setof uuid
+language sql stable as $$
+  select r.child_id from relationships r
+  where r.user_id = nullif(current_setting('lantern.user_id', true), '')::uuid
+    and r.starts_at <= now() and (r.ends_at is null or r.ends_at > now())
+  union
+  select b.child_id from break_glass b
+  where b.user_id = nullif(current_setting('lantern.user_id', true), '')::uuid and b.expires_at > now()
+$$;
+
+create function lantern_oversees(p_child uuid) returns boolean
+language sql stable as $$
+  select coalesce(current_setting('lantern.oversight', true), '') = 'on'
+    and lantern_child_owner(p_child) = nullif(current_setting('lantern.agency_id', true), '')::uuid
+$$;
+
+-- Referrals (policy from 0003): the same rules, in the faster form, with manager oversight by owner.
 alter policy referrals_access on referrals
   using (
-    coalesce(current_setting('lantern.scope', true), '') in ('system')
+    coalesce(current_setting('lantern.scope', true), '') = 'system'
     or referrer_user_id = nullif(current_setting('lantern.user_id', true), '')::uuid
-    or (child_id is not null and lantern_may_see_child(child_id, lantern_child_owner(child_id)))
-    or (coalesce(current_setting('lantern.scope', true), '') = 'user' and coalesce(current_setting('lantern.screening', true), '') = 'on'));
+    or (coalesce(current_setting('lantern.scope', true), '') = 'signpost' and child_id is not null)
+    or (coalesce(current_setting('lantern.scope', true), '') = 'user' and (
+      coalesce(current_setting('lantern.screening', true), '') = 'on'
+      or child_id in (select lantern_related_child_ids())
+      or (child_id is not null and lantern_oversees(child_id)))));
 
 -- Visibility of a referral's dependants follows the referral's own row-level security.
 create function lantern_may_see_referral(p_referral uuid) returns boolean
@@ -142,9 +166,11 @@ alter table screening_contributions force row level security;
 -- Not the referrer: only the screening team and those with a legitimate relationship to the child.
 create policy screening_contributions_access on screening_contributions
   using (coalesce(current_setting('lantern.scope', true), '') = 'system'
-    or (coalesce(current_setting('lantern.scope', true), '') = 'user'
-        and coalesce(current_setting('lantern.screening', true), '') = 'on')
-    or (child_id is not null and lantern_may_see_child(child_id, lantern_child_owner(child_id))))
+    or (coalesce(current_setting('lantern.scope', true), '') = 'signpost' and child_id is not null)
+    or (coalesce(current_setting('lantern.scope', true), '') = 'user' and (
+      coalesce(current_setting('lantern.screening', true), '') = 'on'
+      or child_id in (select lantern_related_child_ids())
+      or (child_id is not null and lantern_oversees(child_id)))))
   with check (coalesce(current_setting('lantern.scope', true), '') in ('system', 'user'));
 
 -- Overdue referrals escalated by the escalation job, and whom it told.
@@ -244,8 +270,10 @@ create index risk_assessments_review on risk_assessments(review_due_on) where st
 alter table risk_assessments enable row level security;
 alter table risk_assessments force row level security;
 create policy risk_assessments_access on risk_assessments
-  using (coalesce(current_setting('lantern.scope', true), '') = 'system'
-    or lantern_may_see_child(child_id, lantern_child_owner(child_id)))
+  using (coalesce(current_setting('lantern.scope', true), '') in ('system', 'signpost')
+    or (coalesce(current_setting('lantern.scope', true), '') = 'user' and (
+      child_id in (select lantern_related_child_ids())
+      or lantern_oversees(child_id))))
   with check (coalesce(current_setting('lantern.scope', true), '') in ('system', 'user'));
 
 create function lantern_next_reference(p_prefix text, p_year integer) returns integer
