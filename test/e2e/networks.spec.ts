@@ -5,16 +5,22 @@ import { expect, test } from "@playwright/test";
 import { county, demoUser } from "./demo.ts";
 import { expectAccessible, shot, signIn } from "./helpers.ts";
 
+/** A key demo user by one of its labels (the demo's labels have changed over time). */
+function keyUser(...labels: string[]) {
+  for (const l of labels) {
+    try {
+      return demoUser(l);
+    } catch {
+      /* try the next label */
+    }
+  }
+  throw new Error(`no key demo user labelled ${labels.join(" or ")}`);
+}
+const policeAnalyst = () => keyUser("Police analyst", "Analyst (police)");
+
 test("analyst: person of concern → link chart → expand → date filter → broker → CAWN", async ({ page }) => {
   test.setTimeout(120_000);
-  // The demo's police analyst (labelled "Police analyst", or "Analyst (police)" in later demo data).
-  const analyst = (() => {
-    try {
-      return demoUser("Police analyst");
-    } catch {
-      return demoUser("Analyst (police)");
-    }
-  })();
+  const analyst = policeAnalyst();
   const line = county.networks.find((n) => n.kind === "county_lines")!;
   const hub = county.persons_of_concern.find((p) => p.id === line.person_ids[0])!;
   const hubName = `${hub.given_name} ${hub.family_name}`;
@@ -149,4 +155,54 @@ test("analyst: person of concern → link chart → expand → date filter → b
   await expect(page.getByTestId("networks-table")).toContainText(hubName);
   await expectAccessible(page, "networks");
   await shot(page, "83-networks");
+});
+
+test("intelligence: a school submits graded intelligence; police read the original, social care nothing until it is sanitised", async ({
+  page,
+}) => {
+  const school = keyUser("School DSL", "Practitioner (school DSL)");
+  const social = keyUser("Social worker", "Practitioner (social worker)");
+  const analyst = policeAnalyst();
+  const line = county.networks.find((n) => n.kind === "county_lines")!;
+  const hub = county.persons_of_concern.find((p) => p.id === line.person_ids[0])!;
+  const text =
+    "Two Year 9 boys said a man called Lewis collects them from the gates in a red car on Fridays.";
+
+  await signIn(page, school.email);
+  await page.goto("/intelligence/reports/new");
+  await expectAccessible(page, "submit intelligence");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator(".govuk-error-summary")).toContainText("Enter the intelligence");
+  await expectAccessible(page, "submit intelligence with errors");
+  await page.getByLabel("The intelligence").fill(text);
+  await page.getByLabel("2 – Untested").check();
+  await page.getByLabel("B – Known indirectly to the source but corroborated").check();
+  await page.getByLabel("P – Lawful sharing permitted").check();
+  await page.getByLabel("Who is it about? (optional)").fill(hub.reference);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(
+    page.getByRole("heading", { name: "Check your answers before submitting the intelligence" }),
+  ).toBeVisible();
+  await expectAccessible(page, "check your answers (intelligence)");
+  await page.getByRole("button", { name: "Submit the intelligence" }).click();
+  await expect(page.locator(".govuk-notification-banner--success")).toContainText(
+    "Intelligence submitted as INT-",
+  );
+  await expect(page.getByTestId("report-view")).toHaveAttribute("data-view", "original");
+  await expect(page.getByTestId("report-text")).toHaveText(text);
+  await expectAccessible(page, "intelligence report (originator)");
+  const reportUrl = new URL(page.url()).pathname;
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signIn(page, analyst.email);
+  await page.goto(reportUrl);
+  await expect(page.getByTestId("report-view")).toHaveAttribute("data-view", "original");
+  await expect(page.getByTestId("report-text")).toHaveText(text);
+  await shot(page, "84-intelligence-police-original");
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signIn(page, social.email);
+  const r = await page.goto(reportUrl);
+  expect(r?.status()).toBe(404);
+  await expect(page.getByText(text)).toHaveCount(0);
 });
