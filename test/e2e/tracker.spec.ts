@@ -8,15 +8,25 @@
 //    "overdue" on the open page when the deadline passes (the return is entered 72 hours back, so
 //    the deadline falls a minute or so ahead; the server uses its real clock, no test hooks).
 // axe on every page; screenshots in test-results/screenshots.
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { planTrackerDemo } from "../../src/modules/demo/demo.tracker.ts";
 import { wallTimeOf } from "../../src/modules/missing/missing.clock.ts";
 import { county, demoUser } from "./demo.ts";
-import { DEMO_PASSWORD, expectAccessible, shot, signIn } from "./helpers.ts";
+import { DEMO_PASSWORD, expectAccessible, shot as saveShot, signIn } from "./helpers.ts";
 
 const plan = planTrackerDemo(county);
+
+/** Screenshots go to test-results/screenshots; TRACKER_SHOTS_DIR keeps a copy (other runs clean test-results). */
+async function shot(page: Parameters<typeof saveShot>[0], name: string) {
+  await saveShot(page, name);
+  const keep = process.env.TRACKER_SHOTS_DIR;
+  if (keep) {
+    mkdirSync(keep, { recursive: true });
+    copyFileSync(`test-results/screenshots/${name}.png`, `${keep}/${name}.png`);
+  }
+}
 const HOUR = 3_600_000;
 
 test("MACE coordinator: tracker, agenda from the cohort, minutes with actions, print, Excel export", async ({
@@ -68,7 +78,7 @@ test("MACE coordinator: tracker, agenda from the cohort, minutes with actions, p
   const minutesFor = async (n: number, summary: string, decision: string, agencyLabel: string) => {
     await page.goto(String(await page.url()).split("#")[0]);
     const row = page.getByTestId("agenda").locator("tbody tr").nth(n);
-    const child = (await row.locator("td").nth(1).locator("a").innerText()).trim();
+    const child = ((await row.locator("td").nth(1).locator("a").textContent()) ?? "").trim();
     await row.getByRole("link", { name: /Record minutes/ }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText(child);
     await expectAccessible(page, `minutes form ${n + 1}`);

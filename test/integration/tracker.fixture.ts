@@ -16,7 +16,7 @@ export async function trackerFixture(app: App, ctx: FixtureContext, childId: str
     .insertInto("children")
     .values({
       id: cohortChildId,
-      reference: `CH-C${cohortChildId.slice(0, 8)}`,
+      reference: `CH-C${cohortChildId.replaceAll("-", "").slice(0, 16)}`,
       owning_agency_id: ctx.ownAgencyId,
       given_name: "Cohort",
       family_name: `Child${cohortChildId.slice(0, 4)}`,
@@ -72,7 +72,7 @@ export async function trackerFixture(app: App, ctx: FixtureContext, childId: str
     .insertInto("meetings")
     .values({
       id: meetingId,
-      reference: `MTG-T-${meetingId.slice(0, 8)}`,
+      reference: `MTG-T-${meetingId.replaceAll("-", "").slice(0, 16)}`,
       kind: "mace_panel",
       title: "Test MACE panel",
       held_at: new Date(now + 3 * 24 * HOUR),
@@ -134,7 +134,7 @@ export async function trackerFixture(app: App, ctx: FixtureContext, childId: str
     .insertInto("contexts")
     .values({
       id: contextId,
-      reference: `CTX-T${contextId.slice(0, 6)}`,
+      reference: `CTX-T${contextId.replaceAll("-", "").slice(0, 16)}`,
       kind: "place",
       name: "Test park",
       place_type: "park",

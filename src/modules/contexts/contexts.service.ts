@@ -61,7 +61,7 @@ export async function createContext(app: App, u: SessionUser, actor: Actor, c: C
       .insertInto("contexts")
       .values({
         id,
-        reference: `CTX-${id.slice(0, 6).toUpperCase()}`,
+        reference: `CTX-${id.replaceAll("-", "").slice(0, 10).toUpperCase()}`,
         kind: c.kind as ContextKind,
         name,
         description: c.description?.trim() || null,

@@ -600,7 +600,7 @@ export function planTrackerDemo(county: DemoCounty): TrackerDemo {
   // ---------- return-home interviews for the generator's episodes ----------
   const wayhome = county.users.filter((u) => u.agency_id === agency("WAYHOME"));
   const ACCOUNTS = [
-    "{N} said they stayed at a flat in {T} and an older man bought food. {N} did not want to say more today but agreed to meet again.",
+    "{N} said they stayed at a flat in {T} and an older man bought food. {N} did not want to say more today and asked to see the same worker again.",
     "{N} said they were driven to {T} by people they did not know and were told to stay there. {N} was frightened and wants to stay near home.",
     "{N} said they went to a party at a house and could not get home. {N} asked for help to change their phone number.",
   ];
