@@ -92,7 +92,9 @@ export function decideChildAccess(s: Subject, c: ChildAccessContext): ChildDecis
   if (!has(s, RECORD_ROLES)) return base;
   const groups = [...GROUPS_BY_AGENCY[s.agencyKind]];
   const ownAgency = s.agencyId === c.owningAgencyId;
-  if (c.relationships.length > 0) {
+  // A referrer follows their own referral's status; being the referrer gives no access to the record.
+  const granting = c.relationships.filter((k) => k !== "referrer");
+  if (granting.length > 0) {
     return {
       ...base,
       read: true,
