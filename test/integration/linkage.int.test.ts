@@ -124,7 +124,9 @@ describe("master child index", () => {
       analyst,
       actor(),
       (
-        await sql<{ id: string }>`select id from linkage_pairs where status = 'linked' limit 1`.execute(
+        await sql<{
+          id: string;
+        }>`select id from linkage_pairs where status = 'linked' and left_kind = 'child' limit 1`.execute(
           t.app.db,
         )
       ).rows[0]!.id,

@@ -243,7 +243,7 @@ export function importsPages(app: App): RouteDef[] {
             const i = v.header.indexOf(field);
             if (i >= 0) return `#map_${i}`;
             const j = v.header.findIndex((h) => mapping[h] === field);
-            return `#map_${j >= 0 ? j : 0}`;
+            return `#map_${Math.max(j, 0)}`;
           };
           return reply.page(
             "imports/views/mapping.njk",

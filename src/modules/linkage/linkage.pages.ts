@@ -161,7 +161,7 @@ export function linkagePages(app: App): RouteDef[] {
       compare: compareRows(p.left, p.right),
       leftName: name(p.left),
       rightName: name(p.right),
-      waterfall: waterfall(p.explanation),
+      waterfall: p.explanation?.fields ? waterfall(p.explanation) : null,
       sameText,
       ...extra,
     };

@@ -254,6 +254,13 @@ export class LinkageService {
     setPhase: (p: string) => Promise<unknown>,
   ) {
     const started = performance.now();
+    const app: Record<string, number> = {};
+    let mark = started;
+    const lap = (name: string) => {
+      const t = performance.now();
+      app[name] = Math.round(t - mark);
+      mark = t;
+    };
     // ---- read a snapshot ----
     const snap = await linkageScope(this.app, null, async (tx) => {
       const merges = await activeMerges(tx);
@@ -327,6 +334,7 @@ export class LinkageService {
       if (pc && (!homePost.has(key) || homePost.get(key)!.at < at)) homePost.set(key, { at, postcode: pc });
     }
 
+    lap("read");
     // ---- the record set ----
     const specs = ENGINE_FIELDS.map((n) => FIELD_SPECS.find((f) => f.name === n)!);
     const builder = new RecordSetBuilder(specs);
@@ -382,6 +390,7 @@ export class LinkageService {
       });
       await Promise.all(phases);
     }
+    lap("engine");
     await setPhase("decide");
 
     // ---- cluster under decisions ----
@@ -465,13 +474,25 @@ export class LinkageService {
       }
     }
 
+    lap("decide");
     // ---- pairs to keep: explanations ----
     const tf = result ? tfAdjustments(result.model, result.records) : [];
-    const pairRows = banded.map(({ p, band }) => {
+    // Kept: every review pair and every match involving a child, with its explanation; of the
+    // matches between two records, only those that joined a group with no child (they group the
+    // unmatched records), without one. Matches inside a child's cluster add nothing the links say.
+    const kept = banded.filter(({ p, band }) => {
+      const i = result!.pairsI[p]!;
+      const j = result!.pairsJ[p]!;
+      if (band === "review" || nodes[i]!.kind === "child" || nodes[j]!.kind === "child") return true;
+      // Two records with no child: the edges that joined their group (a spanning forest) suffice.
+      return clusters.childOf(i) < 0 && outcomeOf.get(p) === "joined";
+    });
+    const pairRows = kept.map(({ p, band }) => {
       const r = result!;
       const i = r.pairsI[p]!;
       const j = r.pairsJ[p]!;
-      const ex = explainPair(r.model, r.records, i, j, gammaRow(r, p), tf);
+      const explained = band === "review" || nodes[i]!.kind === "child" || nodes[j]!.kind === "child";
+      const ex = explained ? explainPair(r.model, r.records, i, j, gammaRow(r, p), tf) : null;
       const outcome = band === "match" ? outcomeOf.get(p) : undefined;
       const sameCluster = clusters.find(i) === clusters.find(j);
       const keptApart = rootsApart.has([clusters.find(i), clusters.find(j)].sort((x, y) => x - y).join(","));
@@ -486,21 +507,23 @@ export class LinkageService {
       } else if (sameCluster) {
         status = "resolved";
         reason = "Already the same child through other records";
-      } else if (ex.conflicts.length) reason = `Held for review: ${ex.conflicts.join(", ")}`;
-      const explanation: Explanation = {
-        prior: round(ex.priorWeight),
-        total: round(ex.matchWeight),
-        fields: ex.fields.map((f) => ({
-          field: f.field,
-          label: f.label,
-          left: f.left,
-          right: f.right,
-          level: f.levelLabel,
-          weight: round(f.weight),
-          tf: round(f.tfAdjustment),
-        })),
-        adjustments: ex.adjustments.map((a) => ({ reason: a.reason, weight: round(a.weight) })),
-      };
+      } else if (ex?.conflicts.length) reason = `Held for review: ${ex.conflicts.join(", ")}`;
+      const explanation: Explanation | Record<string, never> = !ex
+        ? {}
+        : {
+            prior: round(ex.priorWeight),
+            total: round(ex.matchWeight),
+            fields: ex.fields.map((f) => ({
+              field: f.field,
+              label: f.label,
+              left: f.left,
+              right: f.right,
+              level: f.levelLabel,
+              weight: round(f.weight),
+              tf: round(f.tfAdjustment),
+            })),
+            adjustments: ex.adjustments.map((a) => ({ reason: a.reason, weight: round(a.weight) })),
+          };
       return {
         id: newId(),
         run_id: runId,
@@ -512,12 +535,13 @@ export class LinkageService {
         match_weight: r.scores.weights[p]!,
         band,
         reason,
-        conflicts: ex.conflicts,
+        conflicts: ex?.conflicts ?? [],
         explanation: JSON.stringify(explanation),
         status,
       };
     });
 
+    lap("explain");
     // ---- write ----
     const model = result
       ? {
@@ -546,6 +570,7 @@ export class LinkageService {
       timings: result
         ? Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)]))
         : {},
+      appTimings: app,
       carried: carriedLinks.length,
       seconds: round((performance.now() - started) / 1000),
     };
