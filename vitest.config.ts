@@ -19,7 +19,10 @@ export default defineConfig({
           include: ["src/**/*.int.test.ts", "test/integration/**/*.int.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: !process.env.DATABASE_URL,
+          // Each file has its own fresh database (PGlite in memory or a new PostgreSQL database).
+          fileParallelism: true,
+          maxWorkers: 2,
+          globalSetup: ["test/integration/global-setup.ts"],
         },
       },
     ],
