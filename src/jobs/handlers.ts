@@ -27,6 +27,7 @@ export function registerJobs(worker: Worker, app: App): Worker {
     return referralService(app).escalateOverdue();
   });
   worker.every("referrals.escalate_overdue", 15 * 60_000);
+  registerTrackerJobs(worker, app);
   worker.handle("imports.validate", async (payload) => {
     const { importsService } = await import("../modules/imports/index.ts");
     return importsService(app).validate((payload as { batchId: string }).batchId);
@@ -39,6 +40,5 @@ export function registerJobs(worker: Worker, app: App): Worker {
     const { linkageService } = await import("../modules/linkage/index.ts");
     return linkageService(app).executeRun((payload as { runId: string }).runId);
   });
-  registerTrackerJobs(worker, app);
   return worker;
 }

@@ -21,12 +21,12 @@ export const NAVIGATION: NavItem[] = [
     text: "Intelligence",
     roles: ["analyst", "screener", "mace_coordinator", "manager"],
   },
-  { href: "/imports", text: "Imports and linkage", roles: ["analyst", "admin"] },
   {
     href: "/tracker",
     text: "MACE tracker",
     roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
   },
+  { href: "/imports", text: "Imports and linkage", roles: ["analyst", "admin"] },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
   { href: "/language", text: "Language", roles: "all" },

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe("generated authorization test (b)", () => {
   it("every route has a declared policy and a way to call it", () => checkDeclarations(routes));
 
-  for (const [i, role] of ROLES_HERE.entries()) {
+  for (const role of ROLES_HERE) {
     it(`allows and denies exactly as declared for ${role} × agency × relationship`, {
       timeout: 900_000,
     }, async () => {

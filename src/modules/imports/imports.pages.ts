@@ -63,6 +63,7 @@ export function importsPages(app: App): RouteDef[] {
       batch: v,
       status: STATUS[v.status],
       kindLabel: KINDS[v.kind].label,
+      fieldLabels: Object.fromEntries(KINDS[v.kind].fields.map((f) => [f.name, f.label])),
       errors: [],
       rowErrors: errors,
       percent,

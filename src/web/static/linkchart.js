@@ -605,6 +605,17 @@ async function start(container) {
     );
   });
 
+  function placeSlider() {
+    if (!slider || !initialRange?.min || !initialRange?.max) return;
+    const min = Date.parse(`${initialRange.min}T00:00:00Z`);
+    const max = Date.parse(`${initialRange.max}T00:00:00Z`);
+    const from = fromInput?.value ? Date.parse(`${fromInput.value}T00:00:00Z`) : Number.NaN;
+    const v = Number.isFinite(from) && max > min ? Math.round(((from - min) / (max - min)) * 100) : 0;
+    slider.value = String(Math.min(100, Math.max(0, v)));
+    if (sliderValue)
+      sliderValue.textContent = v > 0 ? `Links active from ${longDate(fromInput.value)}` : "All dates";
+  }
+
   chooser?.addEventListener("change", () => {
     if (chooser.value) select(chooser.value);
   });
@@ -622,4 +633,5 @@ async function start(container) {
   });
 
   await load();
+  placeSlider();
 }
