@@ -252,6 +252,13 @@ export function linkagePages(app: App): RouteDef[] {
           possiblePairs?: number;
           carried?: number;
         };
+        const fmt = (x: number) =>
+          x === 0 ? "0" : x < 0.0001 ? x.toExponential(2) : x.toFixed(x < 0.01 ? 6 : 4);
+        if (p.model)
+          p.model.comparisons = p.model.comparisons.map((c) => ({
+            ...c,
+            levels: c.levels.map((l) => ({ ...l, mText: fmt(l.m), uText: fmt(l.u) })),
+          }));
         return reply.page("linkage/views/run.njk", {
           title: `Linkage run ${r.reference}`,
           run: r,
