@@ -80,7 +80,11 @@ describe("seedDemo", () => {
     const expected = countsOf(generateCounty({ children: 300, seed: 5 }));
     expect(counts).toEqual(expected);
     const inDb = await tableCounts(database);
-    for (const t of TABLES) expect(inDb[t]).toBe(expected[t]);
+    // Module seed extensions (MACE panels, intelligence) add rows to some of these tables on top of
+    // the generator's; every generated row must be there, and the core tables match exactly.
+    for (const t of TABLES) expect(inDb[t]).toBeGreaterThanOrEqual(expected[t]);
+    for (const t of ["agencies", "users", "children", "referrals", "missing_episodes"] as const)
+      expect(inDb[t]).toBe(expected[t]);
     expect(inDb.audit_log).toBe(1);
     for (const p of ["children", "links", "relationships"]) expect(phases.has(p)).toBe(true);
 
@@ -128,7 +132,7 @@ describe("seedDemo", () => {
     );
     const counts = await seedDemo(database.db, { children: 120, seed: 9, replace: true });
     const inDb = await tableCounts(database);
-    for (const t of TABLES) expect(inDb[t]).toBe(counts[t]);
+    for (const t of TABLES) expect(inDb[t]).toBeGreaterThanOrEqual(counts[t]);
     expect(inDb.children).toBe(120);
     const notes = await sql<{ n: number }>`select count(*)::int as n from case_notes`.execute(database.db);
     expect(notes.rows[0].n).toBe(0);
