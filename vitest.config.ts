@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // run against a real database: PGlite by default, PostgreSQL when DATABASE_URL is set.
 export default defineConfig({
   test: {
+    // Two cores here; integration files are CPU-bound (PGlite runs in-process).
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -21,7 +23,6 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file has its own fresh database (PGlite in memory or a new PostgreSQL database).
           fileParallelism: true,
-          maxWorkers: 2,
           globalSetup: ["test/integration/global-setup.ts"],
         },
       },
