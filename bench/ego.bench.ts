@@ -75,6 +75,11 @@ async function main() {
     HOST: "127.0.0.1",
   });
   const app = await openApp(config, { logger: createLogger("silent") });
+  const t1 = performance.now();
+  const derived = await deriveLinks(app.db, app.clock);
+  console.log(
+    `derived-links job: ${((performance.now() - t1) / 1000).toFixed(2)} s (${derived.missing_together} missing together, ${derived.found_at_place} found at a place, ${derived.phone_in_referral} phone in referral)`,
+  );
   const counts = await app.db
     .selectNoFrom((eb) => [
       eb.selectFrom("children").select(eb.fn.countAll<number>().as("n")).as("children"),
@@ -83,11 +88,6 @@ async function main() {
       eb.selectFrom("links").select(eb.fn.countAll<number>().as("n")).as("links"),
     ])
     .executeTakeFirstOrThrow();
-  const t1 = performance.now();
-  const derived = await deriveLinks(app.db, app.clock);
-  console.log(
-    `derived-links job: ${((performance.now() - t1) / 1000).toFixed(2)} s (${derived.missing_together} missing together, ${derived.found_at_place} found at a place, ${derived.phone_in_referral} phone in referral)`,
-  );
   console.log(
     `database: ${Number(counts.children).toLocaleString("en-GB")} children, ${Number(counts.persons).toLocaleString("en-GB")} persons of concern, ${Number(counts.entities).toLocaleString("en-GB")} entities, ${Number(counts.links).toLocaleString("en-GB")} links`,
   );
