@@ -238,6 +238,11 @@ export const RECORD_POLICIES = {
       "Add a child to the MACE cohort (role-gated to MACE coordinators): any child known to the partnership (signpost); the panel then gets a relationship",
     expect: (d) => (d.signpost ? "ok" : "denied"),
   },
+  "cohort.agenda": {
+    describe:
+      "Put a cohort child on a meeting's agenda (MACE coordinators): only children whose record you can see; others are refused as not in your cohort",
+    expect: (d) => (d.read ? "ok" : "refused"),
+  },
   "cohort.manage": {
     describe:
       "Review a cohort entry, record panel minutes, or end the entry (role-gated to MACE coordinators): with access to the child's record",

@@ -328,6 +328,7 @@ export function meetingsPages(app: App): RouteDef[] {
       summary: "Save a meeting's agenda from the cohort (MACE coordinators)",
       access: coordinator,
       params: idParams,
+      recordPolicy: "cohort.agenda",
       example: (f) => ({ params: { id: f.meetingId }, form: { entries: f.cohortEntryId } }),
       handler: async ({ req, reply, user, params }) => {
         const form = formOf(req);
