@@ -1,6 +1,7 @@
 // Building a MACE panel agenda from the cohort: children with escalations (overdue or escalated
 // actions, missing now or since the last panel, return interviews overdue, risk increasing), new
 // entries since the last panel, and children whose review falls due by the meeting. Pure.
+import { shortDate } from "./format.ts";
 import type { TrackerRow } from "./tracker.table.ts";
 import type { AgendaReason } from "./tracker.tables.ts";
 import { RISK_RANK } from "./tracker.vocab.ts";
