@@ -54,7 +54,9 @@ export function proposeAgenda(
     if (r.nextReviewOn <= opts.meetingDate) {
       reasons.push("review_due");
       detail.push(
-        r.reviewOverdue ? `review overdue (was due ${r.nextReviewOn})` : `review due ${r.nextReviewOn}`,
+        r.reviewOverdue
+          ? `review overdue (was due ${shortDate(r.nextReviewOn)})`
+          : `review due ${shortDate(r.nextReviewOn)}`,
       );
     }
     if (reasons.length)
