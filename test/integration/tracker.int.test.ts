@@ -363,6 +363,20 @@ describe("meetings, minutes and actions", () => {
     const flags = mm.language_flags as { phrase: string; field: string; category: string }[];
     expect(flags.some((f) => f.field === "summary" && /putting herself at risk/i.test(f.phrase))).toBe(true);
     expect(mm.language_checked).toBe(true);
+    // The language module recorded the checks too (for the practice report), one per narrative field.
+    const checks = await t.app.db
+      .selectFrom("language_checks")
+      .select(["field", "flag_count"])
+      .where("record_id", "=", mm.id)
+      .execute();
+    expect(checks.map((c) => c.field).sort()).toEqual([
+      "childVoice",
+      "decision 1",
+      "decision 2",
+      "decision 3",
+      "summary",
+    ]);
+    expect(checks.find((c) => c.field === "summary")!.flag_count).toBeGreaterThan(0);
     const actions = await t.app.db
       .selectFrom("plan_actions")
       .select(["text", "owner_agency_id", "source_minute_id"])
@@ -385,9 +399,39 @@ describe("meetings, minutes and actions", () => {
       .executeTakeFirstOrThrow();
     expect(entry.risk_trend).toBe("increasing");
     expect(entry.next_review_on).toBe(day(30));
+    // The writer keeps the wording, with a reason (the live hints post it as languageOverride).
+    const kept = await c.form(`/meetings/${meetingId}/items/${items[0].id}`, {
+      version: String(mm.version),
+      summary: mm.summary,
+      riskLevel: "high",
+      riskTrend: "increasing",
+      "nextReviewOn-day": String(Number(day(30).slice(8, 10))),
+      "nextReviewOn-month": String(Number(day(30).slice(5, 7))),
+      "nextReviewOn-year": day(30).slice(0, 4),
+      languageOverride: JSON.stringify({
+        phrase: "putting herself at risk",
+        reason: "The school's words, recorded so the panel can challenge them",
+      }),
+    });
+    expect(kept.headers.location).toContain("saved=minutes");
+    const keptRow = await t.app.db
+      .selectFrom("meeting_minutes")
+      .select(["language_flags", "version"])
+      .where("id", "=", mm.id)
+      .executeTakeFirstOrThrow();
+    expect(keptRow.version).toBe(2);
+    const keptFlags = keptRow.language_flags as { field: string; kept: boolean; reason: string | null }[];
+    expect(keptFlags.find((f) => f.field === "summary")).toMatchObject({
+      kept: true,
+      reason: "The school's words, recorded so the panel can challenge them",
+    });
+    expect(
+      await t.app.db.selectFrom("meeting_decisions").select("id").where("minute_id", "=", mm.id).execute(),
+    ).toHaveLength(3);
     const view = await c.get(`/meetings/${meetingId}/items/${items[0].id}?saved=flags`);
     expect(view.body).toContain("Wording to check");
     expect(view.body).toContain("putting herself at risk");
+    expect(view.body).toContain("Kept by the writer: The school");
     const print = await c.get(`/meetings/${meetingId}/print`);
     expect(print.body).toContain("Police to serve a child abduction warning notice");
     expect(print.body).toContain("Printed from Lantern by Jo Fisher");

@@ -10,7 +10,7 @@ import { formatLondon } from "../../platform/clock.ts";
 import { type FieldIssue, Invalid } from "../../platform/errors.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
-import { humanDuration } from "../missing/missing.clock.ts";
+import { parseLanguageOverrides } from "../language/index.ts";
 import { minutesDocx } from "./docx.ts";
 import { shortDate, shortDateTime } from "./format.ts";
 import { all, dateItems, dateParts, type Errors, type Form, readDate, readDateTime, str } from "./forms.ts";
@@ -255,7 +255,6 @@ export function meetingsPages(app: App): RouteDef[] {
         errors: extra.errors,
         byField: extra.byField ?? {},
         flash: queryOf(req).saved ?? "",
-        missingFor: (ms: number) => humanDuration(ms),
       },
       status,
     );
@@ -440,6 +439,7 @@ export function meetingsPages(app: App): RouteDef[] {
               nextReviewOn: next,
               decisions,
               version: str(form, "version") ? Number(str(form, "version")) : null,
+              kept: parseLanguageOverrides(form.languageOverride),
             });
             return reply.redirect(
               `/meetings/${params.id}/items/${params.itemId}?saved=${r.flags.length ? "flags" : "minutes"}`,

@@ -6,12 +6,6 @@ import "./tracker.tables.ts";
 import type { Kysely } from "kysely";
 import type { App } from "../../app.ts";
 import type { DB } from "../../db/schema.ts";
-import {
-  type CompiledDictionary,
-  check,
-  compileDictionary,
-  defaultDictionary,
-} from "../../engines/language/index.ts";
 import type { SessionUser } from "../../http/routes.ts";
 import { formatLondon, londonDate } from "../../platform/clock.ts";
 import {
@@ -24,6 +18,7 @@ import {
 } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { type Actor, audit, auditFor } from "../audit/audit.service.ts";
+import { type KeptWording, recordLanguageChecks } from "../language/index.ts";
 import { addDays } from "../missing/missing.clock.ts";
 import { patternOf } from "../missing/missing.service.ts";
 import { proposeAgenda } from "./agenda.ts";
@@ -35,7 +30,11 @@ import { MEETING_KINDS, RISK_LEVELS, RISK_TRENDS } from "./tracker.vocab.ts";
 
 // ---------- language check on minutes ----------
 
-let compiled: CompiledDictionary | undefined;
+/**
+ * A language-checker flag as stored with the minutes (and shown beside them): the language
+ * module records every check in its own tables too (for the practice report), with the
+ * dictionary version and the writer's decision to keep the wording, and why.
+ */
 export type StoredFlag = {
   field: string;
   phrase: string;
@@ -45,34 +44,9 @@ export type StoredFlag = {
   why: string;
   alternatives: string[];
   entryId: string;
+  kept?: boolean;
+  reason?: string | null;
 };
-
-/**
- * Checks each narrative field of the minutes with the language engine (the shipped dictionary).
- * Never blocks saving and never rewrites: the flags are stored and shown to the writer.
- */
-export function checkLanguage(fields: Record<string, string | null | undefined>): {
-  flags: StoredFlag[];
-  dictionary: string;
-} {
-  compiled ??= compileDictionary(defaultDictionary);
-  const flags: StoredFlag[] = [];
-  for (const [field, text] of Object.entries(fields)) {
-    if (!text) continue;
-    for (const f of check(text, compiled).flags)
-      flags.push({
-        field,
-        phrase: f.phrase,
-        start: f.start,
-        end: f.end,
-        category: f.category,
-        why: f.why,
-        alternatives: f.alternatives,
-        entryId: f.entryId,
-      });
-  }
-  return { flags, dictionary: defaultDictionary.version };
-}
 
 // ---------- meetings ----------
 
@@ -271,7 +245,9 @@ export async function meetingDetail(app: App, u: SessionUser, actor: Actor, id: 
       items: items.map((i) => ({
         ...i,
         name: [i.given_name, i.family_name].filter(Boolean).join(" ") || i.reference,
-        flagCount: Array.isArray(i.language_flags) ? i.language_flags.length : 0,
+        flagCount: Array.isArray(i.language_flags)
+          ? (i.language_flags as StoredFlag[]).filter((f) => !f.kept).length
+          : 0,
       })),
       hiddenItems: Math.max(0, Number(total.n) - items.length),
       attendance,
@@ -563,6 +539,8 @@ export type MinutesInput = {
   nextReviewOn?: string | null;
   decisions: DecisionInput[];
   version?: number | null;
+  /** The writer's decisions to keep flagged wording, with reasons (from the live hints). */
+  kept?: KeptWording[];
 };
 
 /**
@@ -653,11 +631,6 @@ export async function recordMinutes(
           ).n,
         )
       : 0;
-    const language = checkLanguage({
-      summary,
-      childVoice: m.childVoice,
-      ...Object.fromEntries(decisions.map((x, i) => [`decision ${earlier + i + 1}`, x.text])),
-    });
     let minuteId: string;
     if (existing) {
       if (existing.agency_id !== u.agencyId)
@@ -675,15 +648,6 @@ export async function recordMinutes(
           risk_level: (m.riskLevel as RiskLevel) || null,
           risk_trend: (m.riskTrend as RiskTrend) || null,
           next_review_on: m.nextReviewOn || null,
-          // flags on earlier decisions (which cannot change) are kept alongside the new check
-          language_flags: JSON.stringify([
-            ...((existing.language_flags as StoredFlag[]) ?? []).filter((f) =>
-              f.field.startsWith("decision "),
-            ),
-            ...language.flags,
-          ]),
-          language_checked: true,
-          language_dictionary: language.dictionary,
           recorded_by: u.id,
           version: (eb) => eb("version", "+", 1),
           updated_at: now,
@@ -705,9 +669,6 @@ export async function recordMinutes(
           risk_level: (m.riskLevel as RiskLevel) || null,
           risk_trend: (m.riskTrend as RiskTrend) || null,
           next_review_on: m.nextReviewOn || null,
-          language_flags: JSON.stringify(language.flags),
-          language_checked: true,
-          language_dictionary: language.dictionary,
           recorded_by: u.id,
           agency_id: u.agencyId,
           created_at: now,
@@ -786,6 +747,50 @@ export async function recordMinutes(
           })
           .execute();
     }
+    // The language checker, through the language module (the partnership's current dictionary):
+    // never blocks saving, never rewrites; the flags are kept with the minutes and shown to the writer.
+    const fields: [string, string | null | undefined][] = [
+      ["summary", summary],
+      ["childVoice", m.childVoice?.trim()],
+      ...decisions.map((x, i): [string, string] => [`decision ${earlier + i + 1}`, x.text.trim()]),
+    ];
+    const flags: StoredFlag[] = existing
+      ? ((existing.language_flags as StoredFlag[] | null) ?? []).filter((f) =>
+          f.field.startsWith("decision "),
+        )
+      : [];
+    let dictionary: string | null = null;
+    for (const [field, text] of fields) {
+      if (!text) continue;
+      const r = await recordLanguageChecks(app, tx, {
+        actor,
+        recordType: "meeting_minutes",
+        recordId: minuteId,
+        field,
+        text,
+        kept: m.kept ?? [],
+      });
+      dictionary = r.dictionaryVersion;
+      for (const f of r.flags)
+        flags.push({
+          field,
+          phrase: f.phrase,
+          start: f.start,
+          end: f.end,
+          category: f.category,
+          why: f.why,
+          alternatives: f.alternatives,
+          entryId: f.entryId,
+          kept: f.kept,
+          reason: f.reason,
+        });
+    }
+    await tx
+      .updateTable("meeting_minutes")
+      .set({ language_flags: JSON.stringify(flags), language_checked: true, language_dictionary: dictionary })
+      .where("id", "=", minuteId)
+      .execute();
+    const language = { flags: flags.filter((f) => !f.kept) };
     await audit(
       tx,
       auditFor(actor, {
