@@ -5,7 +5,8 @@
 // Embedded PGlite by default; set DATABASE_URL=postgres://… to run against PostgreSQL (a fresh
 // database is created and dropped).
 import { randomBytes } from "node:crypto";
-import { resourceUsage } from "node:process";
+import { availableParallelism, loadavg } from "node:os";
+import { cpuUsage, resourceUsage } from "node:process";
 import pg from "pg";
 import { createApp } from "../src/app.ts";
 import { buildHttp } from "../src/boot.ts";
@@ -201,16 +202,28 @@ const fmt = (o: Record<string, number>) =>
     .join(", ");
 const urls = ["/tracker", "/tracker?sort=missing&dir=desc", "/tracker?flag=looked_after&sort=child&dir=asc"];
 for (let i = 0; i < 3; i++) await server.inject({ method: "GET", url: urls[0], cookies }); // warm up
+const loadBefore = loadavg()[0];
 const results: Record<
   string,
-  { total: number[]; query: number[]; rowsMs: number[]; auditMs: number[]; bytes: number; rows: number }
+  {
+    total: number[];
+    cpu: number[];
+    query: number[];
+    rowsMs: number[];
+    auditMs: number[];
+    bytes: number;
+    rows: number;
+  }
 > = {};
 for (const url of urls) {
-  results[url] = { total: [], query: [], rowsMs: [], auditMs: [], bytes: 0, rows: 0 };
+  results[url] = { total: [], cpu: [], query: [], rowsMs: [], auditMs: [], bytes: 0, rows: 0 };
   for (let i = 0; i < RUNS; i++) {
     const s = performance.now();
+    const c0 = cpuUsage();
     const res = await server.inject({ method: "GET", url, cookies });
     const total = performance.now() - s;
+    const c1 = cpuUsage(c0);
+    results[url].cpu.push((c1.user + c1.system) / 1000);
     if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
     results[url].total.push(total);
     const timing = String(res.headers["server-timing"]);
@@ -246,12 +259,15 @@ for (let i = 0; i < 5; i++) {
 }
 
 console.log(
+  `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores: wall times include waiting for a CPU; CPU time is this process's (server${db.kind === "pglite" ? " and the embedded database" : "; the PostgreSQL server's CPU is not counted"})`,
+);
+console.log(
   `tracker bench: ${db.describe}, ${N} children in the cohort, ${actions.length} actions, ${episodes.length} missing episodes (loaded in ${(loadMs / 1000).toFixed(1)} s)`,
 );
 for (const [url, v] of Object.entries(results)) {
   const t = stats(v.total);
   console.log(
-    `GET ${url}: ${v.rows} rows, ${(v.bytes / 1024).toFixed(0)} KiB HTML; server time ${fmt(t)}; of which data+audit ${fmt(stats(v.query))} (cohort query median ${stats(v.rowsMs).median.toFixed(1)} ms, audit row median ${stats(v.auditMs).median.toFixed(1)} ms)  ${t.p95 < 500 ? "OK (< 500 ms)" : "SLOW (>= 500 ms)"}`,
+    `GET ${url}: ${v.rows} rows, ${(v.bytes / 1024).toFixed(0)} KiB HTML; server time ${fmt(t)}; CPU time median ${stats(v.cpu).median.toFixed(1)} ms, p95 ${stats(v.cpu).p95.toFixed(1)} ms; of which data+audit ${fmt(stats(v.query))} (cohort query median ${stats(v.rowsMs).median.toFixed(1)} ms, audit row median ${stats(v.auditMs).median.toFixed(1)} ms)  ${t.p95 < 500 ? "OK (< 500 ms)" : "SLOW (>= 500 ms)"}`,
   );
 }
 console.log(
