@@ -5,7 +5,7 @@ import { county, demoUser } from "./demo.ts";
 import { expectAccessible, shot, signIn } from "./helpers.ts";
 
 test("school user: search → signpost → break-glass → record; auditor reviews it", async ({ page }) => {
-  const teacher = demoUser("School DSL");
+  const teacher = demoUser("Practitioner (school DSL)");
   const related = new Set(
     county.relationships.filter((r) => r.user_id === teacher.userId).map((r) => r.child_id),
   );
@@ -49,7 +49,7 @@ test("school user: search → signpost → break-glass → record; auditor revie
   await shot(page, "12-record-break-glass");
   await page.getByRole("button", { name: "Sign out" }).click();
 
-  const auditor = demoUser("Auditor");
+  const auditor = demoUser("Auditor (information governance)");
   await signIn(page, auditor.email);
   await page.getByRole("link", { name: "Audit" }).click();
   await expectAccessible(page, "audit search");

@@ -5,7 +5,7 @@ import { demoUser } from "./demo.ts";
 import { expectAccessible, shot, signIn } from "./helpers.ts";
 
 test("a practitioner signs in, sees their name and agency, and signs out", async ({ page }) => {
-  const u = demoUser("Health practitioner");
+  const u = demoUser("Practitioner (sexual health nurse)");
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in\?next=%2F/);
   await expect(page.getByRole("heading", { name: "Sign in to Lantern" })).toBeVisible();
@@ -27,7 +27,7 @@ test("a practitioner signs in, sees their name and agency, and signs out", async
 });
 
 test("a wrong password and an unknown email show the same error", async ({ page }) => {
-  const u = demoUser("Health practitioner");
+  const u = demoUser("Practitioner (sexual health nurse)");
   await signIn(page, u.email, "not-the-password");
   const summary = page.locator(".govuk-error-summary");
   await expect(summary).toBeVisible();
@@ -41,7 +41,7 @@ test("a wrong password and an unknown email show the same error", async ({ page 
 });
 
 test("the keyboard alone reaches the sign-in form and signs in", async ({ page }) => {
-  const u = demoUser("Social worker");
+  const u = demoUser("Practitioner (social worker)");
   await page.goto("/sign-in");
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to main content" })).toBeFocused();
