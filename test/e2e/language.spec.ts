@@ -1,5 +1,5 @@
-// Issue 7: live language hints in a narrative field (the case-note field on the child record: the
-// referral form does not carry data-language-check yet), keeping wording with a reason or using an
+// Issue 7: live language hints in narrative fields (a referral's "what happened" and the child's
+// wishes; a case note on the child record), keeping wording with a reason or using an
 // alternative, saving either way; the manager's practice report shows the reason; an administrator
 // adds a phrase, the next check flags it, and the audit shows who added it. axe on every state.
 import { expect, type Page, test } from "@playwright/test";
@@ -26,15 +26,28 @@ async function openRecord(page: Page) {
   return page.getByLabel("Add a case note");
 }
 
-test("typing blaming wording shows a hint; keep it with a reason or use an alternative; saving works either way", async ({
+test("in a referral: typing blaming wording shows a hint; keeping it asks for a reason; saving works either way", async ({
   page,
 }) => {
+  if (!allocated) throw new Error("the demo social worker has no allocated child");
+  const child = county.children.find((c) => c.id === allocated.child_id)!;
+  const name = `${child.given_name} ${child.family_name}`;
   await signIn(page, worker.email);
-  const note = await openRecord(page);
-  const status = page.getByTestId("language-status").first();
+  await page.goto("/referrals/new");
+  await page.getByLabel("A child you can name").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Child's name").fill(name);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("radio", { name }).first().check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Child sexual exploitation (CSE)").check();
+  await page.getByLabel("Medium", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
 
   // 1. The hint: phrase, reason and alternatives, announced politely.
-  await note.pressSequentially("She keeps putting herself at risk", { delay: 15 });
+  const what = page.getByLabel("What happened, in your words");
+  const status = page.getByTestId("language-status").first();
+  await what.pressSequentially("she keeps putting herself at risk", { delay: 15 });
   await expect(status).toHaveText("1 phrase to review.");
   await expect(status).toHaveAttribute("aria-live", "polite");
   const flag = page.getByTestId("language-flag").first();
@@ -45,8 +58,8 @@ test("typing blaming wording shows a hint; keep it with a reason or use an alter
   await expect(flag).toContainText("Instead, you could write:");
   await expect(flag).toContainText("is at risk of harm from");
   await expect(page.getByRole("heading", { name: "Check your wording" })).toBeVisible();
-  await expectAccessible(page, "case note with a language hint");
-  await shot(page, "70-language-hint");
+  await expectAccessible(page, "referral with a language hint");
+  await shot(page, "70-language-hint-referral");
   await panelShot(page, "70b-language-hint-panel");
 
   // 2. Keep the wording: a reason is asked for (required), by keyboard, and Enter does not submit.
@@ -61,7 +74,7 @@ test("typing blaming wording shows a hint; keep it with a reason or use an alter
   await panelShot(page, "71b-language-keep-panel");
   await reason.fill(REASON);
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(new RegExp(`/children/${allocated!.child_id}$`));
+  await expect(page.getByRole("heading", { name: "What happened?" })).toBeVisible();
   await expect(status).toHaveText(/No phrases to review, 1 kept with a reason\./);
   await expect(flag).toContainText("Kept");
   await expect(page.getByTestId("language-kept")).toContainText(REASON);
@@ -70,11 +83,64 @@ test("typing blaming wording shows a hint; keep it with a reason or use an alter
   await expectAccessible(page, "wording kept with a reason");
   await shot(page, "72-language-kept");
   await panelShot(page, "72b-language-kept-panel");
-  await page.getByRole("button", { name: "Save note" }).click();
-  await expect(page.getByText("Note saved.")).toBeVisible();
-  await expect(page.locator(".lantern-notes")).toContainText("She keeps putting herself at risk");
+  await what.press("End");
+  await what.pressSequentially(", her mother told me on 3 November.", { delay: 5 });
+  await expect(status).toHaveText(/No phrases to review, 1 kept with a reason\./);
+  await page.getByRole("button", { name: "Continue" }).click();
 
-  // 3. Use an alternative: only on the writer's click, exactly the flagged words are replaced.
+  // The decision stays with the draft: going back shows the wording as kept, with its reason.
+  await expect(page.getByRole("heading", { name: "The child's own words and wishes" })).toBeVisible();
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+  await expect(status).toHaveText(/No phrases to review, 1 kept with a reason\./);
+  await expect(page.getByTestId("language-kept")).toContainText(REASON);
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  // 3. Saving is never blocked: flagged wording with no decision goes on too.
+  const wishes = page.getByLabel("What does the child want to happen? (optional)");
+  await wishes.fill("She wants to stop her risky behaviour with older men.");
+  await wishes.press("End");
+  await expect(page.getByTestId("language-status").nth(0)).toHaveText("1 phrase to review.");
+  await page.getByLabel("Would prefer to speak to a woman").check();
+  await page.getByLabel("Yes, they know about this referral").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page
+    .getByRole("group", { name: "Does the child have special educational needs (SEN)?" })
+    .getByLabel("No", { exact: true })
+    .check();
+  await page
+    .getByRole("group", { name: "Does the child have a disability?" })
+    .getByLabel("No", { exact: true })
+    .check();
+  await page
+    .getByRole("group", { name: "Is the child looked after by a local authority (in care)?" })
+    .getByLabel("No", { exact: true })
+    .check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue to check your answers" }).click();
+  await page.getByRole("button", { name: "Send referral" }).click();
+  await expect(page.getByRole("heading", { name: "Referral sent" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  // 4. The manager sees the reason in the practice report (same agency), with the chart and tables.
+  const manager = demoUser("Manager (social care)");
+  await signIn(page, manager.email);
+  await page.getByRole("link", { name: "Language", exact: true }).click();
+  await expectAccessible(page, "language guide");
+  await page.getByRole("link", { name: "Practice report" }).click();
+  await expect(page.getByRole("heading", { name: "Language practice report" })).toBeVisible();
+  await expect(page.locator("svg[role=img]")).toBeVisible();
+  await expect(page.getByTestId("trend-table")).toBeVisible();
+  await expect(page.getByTestId("reasons-table")).toContainText(REASON);
+  await expectAccessible(page, "practice report (manager)");
+  await shot(page, "73-language-report");
+});
+
+test("in a case note: use an alternative, or save flagged wording without a decision", async ({ page }) => {
+  await signIn(page, worker.email);
+  await openRecord(page);
+  const status = page.getByTestId("language-status").first();
+
+  // Use an alternative: only on the writer's click, exactly the flagged words are replaced.
   const note2 = page.getByLabel("Add a case note");
   await note2.pressSequentially("Ava keeps putting herself at risk when she goes to the flat.", { delay: 5 });
   await expect(status).toHaveText("1 phrase to review.");
@@ -95,27 +161,14 @@ test("typing blaming wording shows a hint; keep it with a reason or use an alter
   await page.getByRole("button", { name: "Save note" }).click();
   await expect(page.getByText("Note saved.")).toBeVisible();
 
-  // 4. Saving is never blocked: flagged wording with no decision saves too.
+  // Saving is never blocked: flagged wording with no decision saves too.
   const note3 = page.getByLabel("Add a case note");
   await note3.fill("He is a drug runner.");
   await note3.press("End");
   await expect(status).toHaveText("1 phrase to review.");
   await page.getByRole("button", { name: "Save note" }).click();
   await expect(page.getByText("Note saved.")).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
-
-  // 5. The manager sees the reason in the practice report (same agency), with the chart and tables.
-  const manager = demoUser("Manager (social care)");
-  await signIn(page, manager.email);
-  await page.getByRole("link", { name: "Language", exact: true }).click();
-  await expectAccessible(page, "language guide");
-  await page.getByRole("link", { name: "Practice report" }).click();
-  await expect(page.getByRole("heading", { name: "Language practice report" })).toBeVisible();
-  await expect(page.locator("svg[role=img]")).toBeVisible();
-  await expect(page.getByTestId("trend-table")).toBeVisible();
-  await expect(page.getByTestId("reasons-table")).toContainText(REASON);
-  await expectAccessible(page, "practice report (manager)");
-  await shot(page, "73-language-report");
+  await expect(page.locator(".lantern-notes")).toContainText("He is a drug runner.");
 });
 
 test("an administrator adds a phrase; the next check flags it; the audit shows who added it", async ({

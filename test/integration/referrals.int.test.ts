@@ -430,6 +430,103 @@ describe("the question pages", () => {
   });
 });
 
+describe("the language checker on a referral's narrative", () => {
+  const flagsOf = (recordId: string) =>
+    t.app.db
+      .selectFrom("language_flags")
+      .select(["field", "phrase", "kept", "reason", "record_type", "user_id", "dictionary_version"])
+      .where("record_id", "=", recordId)
+      .orderBy("field")
+      .execute();
+
+  it("flags the referrer's words (not the child's own), with kept wording and its reason, in the same transaction", async () => {
+    const c = await client("nurse");
+    const r = await c.api("POST", "/api/v1/referrals", {
+      ...EXAMPLE_REFERRAL(childId),
+      whatHappened: "Staff say he keeps putting himself at risk by going to the flat on Mill Lane at night.",
+      childWords: "He is my boyfriend, he looks after me.",
+      childWishes: "Wants to stay at home; his mum says he is a drug runner.",
+      languageKept: [
+        {
+          phrase: "putting himself at risk",
+          reason: "The ward staff's words, quoted as they said them.",
+          field: "whatHappened",
+        },
+      ],
+    });
+    expect(r.statusCode).toBe(201);
+    const flags = await flagsOf(r.json().id);
+    expect(flags.map((f) => [f.field, f.phrase.toLowerCase(), f.kept])).toEqual([
+      ["childWishes", "drug runner", false],
+      ["whatHappened", "putting himself at risk", true],
+    ]);
+    expect(flags.every((f) => f.record_type === "referral" && f.user_id === u.nurse.id)).toBe(true);
+    expect(flags[1].reason).toBe("The ward staff's words, quoted as they said them.");
+    expect(flags[0].dictionary_version).toMatch(/\S/);
+
+    // A refused referral records no checks either.
+    const before = await t.app.db
+      .selectFrom("language_checks")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    const bad = await c.api("POST", "/api/v1/referrals", {
+      ...EXAMPLE_REFERRAL(childId),
+      urgency: "whenever",
+      whatHappened: "She keeps putting herself at risk at the hotel by the ring road.",
+    });
+    expect(bad.statusCode).toBe(400);
+    const after = await t.app.db
+      .selectFrom("language_checks")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it("the question pages carry the hints and keep the writer's decisions from page to page until it is sent", async () => {
+    const c = await client("nurse");
+    const made = await c.form("/referrals/new", { about: "child" });
+    const base = String(made.headers.location).replace(/\/child$/, "");
+    await c.form(`${base}/child`, { childId });
+    await c.form(`${base}/concern`, { concernTypes: "cse", urgency: "medium" });
+    const page = await c.get(`${base}/what-happened`);
+    expect(page.body).toMatch(
+      /<textarea[^>]*name="whatHappened"[^>]*data-language-check="true"|<textarea[^>]*data-language-check="true"[^>]*name="whatHappened"/,
+    );
+    const kept = {
+      phrase: "putting herself at risk",
+      reason: "Her foster carer's words, recorded as said.",
+      field: "whatHappened",
+    };
+    const saved = await c.form(`${base}/what-happened`, {
+      whatHappened: "Since October she keeps putting herself at risk with older men at the takeaway.",
+      source: "professional",
+      languageOverride: JSON.stringify(kept),
+    });
+    expect(saved.statusCode).toBe(303);
+    const back = await c.get(`${base}/what-happened`);
+    expect(back.body).toContain('name="languageOverride"');
+    expect(back.body).toContain('data-language-for="whatHappened"');
+    // The voice page's own decisions do not replace this page's.
+    const voice = await c.get(`${base}/voice`);
+    expect(voice.body).toMatch(
+      /name="childWishes"[^>]*data-language-check|data-language-check[^>]*name="childWishes"/,
+    );
+    expect(voice.body).not.toMatch(/<textarea[^>]*name="childWords"[^>]*data-language-check/);
+    await c.form(`${base}/voice`, {
+      childWishes: "Wants to see her sister.",
+      workerGenderPreference: "female",
+      parentsAware: "yes",
+    });
+    await c.form(`${base}/needs`, { send: "none", disability: "no", lookedAfter: "yes" });
+    const sent = await c.form(`${base}/submit`, {});
+    expect(sent.statusCode).toBe(303);
+    const id = String(sent.headers.location).split("/").pop()!.split("?")[0];
+    const flags = await flagsOf(id);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ field: "whatHappened", kept: true, reason: kept.reason });
+  });
+});
+
 describe("who sees what", () => {
   let referralId: string;
   const POLICE_DETAIL =

@@ -2,6 +2,7 @@
 // each page's form becomes answers, and each page's validation, using the same zod fields and
 // messages as the API. Pure functions, unit-tested.
 import { z } from "zod";
+import { type KeptWording, parseLanguageOverrides } from "../language/index.ts";
 import {
   conditionalIssues,
   referralShapeFields as F,
@@ -148,6 +149,28 @@ export function answersFrom(step: Step, form: Form): Record<string, unknown> {
     default:
       return {};
   }
+}
+
+/** The narrative fields the language checker reads, by page (the child's own words are never checked). */
+export const CHECKED_FIELDS: Partial<Record<Step, string[]>> = {
+  "unknown-child": ["unknownChildDescription"],
+  "what-happened": ["whatHappened"],
+  voice: ["childWishes"],
+};
+
+/**
+ * The writer's "keep my wording" decisions after saving a page: the page's own decisions replace
+ * the ones it had before; other pages' decisions stay. Undefined when there are none at all.
+ */
+export function keptAfter(step: Step, form: Form, d: Draft): KeptWording[] | undefined {
+  const fields = CHECKED_FIELDS[step];
+  const before = Array.isArray(d.languageKept) ? (d.languageKept as KeptWording[]) : [];
+  if (!fields) return before.length ? before : undefined;
+  const mine = parseLanguageOverrides(form.languageOverride).filter(
+    (k) => k.field && fields.includes(k.field),
+  );
+  const out = [...before.filter((k) => !k.field || !fields.includes(k.field)), ...mine];
+  return out.length ? out : undefined;
 }
 
 const STEP_FIELDS: Partial<Record<Step, (keyof typeof F)[]>> = {

@@ -7,10 +7,12 @@ import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import type { KeptWording } from "../language/index.ts";
 import {
   answersFrom,
   checkAll,
   type Draft,
+  keptAfter,
   nextStep,
   personsOf,
   previousStep,
@@ -65,6 +67,13 @@ export function referralPages(app: App): RouteDef[] {
       draftId,
       title: STEP_TITLES[step],
       values: d,
+      // the writer's "keep my wording" decisions, back into the form for the live hints
+      languageOverrides: (Array.isArray(d.languageKept) ? (d.languageKept as KeptWording[]) : []).map(
+        (k) => ({
+          field: k.field ?? "",
+          json: JSON.stringify(k),
+        }),
+      ),
       returnTo: returnTo === "check" ? "check" : undefined,
       backHref:
         returnTo === "check" && draftId
@@ -262,8 +271,9 @@ export function referralPages(app: App): RouteDef[] {
             303,
           );
         }
+        const languageKept = keptAfter(step, form, d);
         if (errs.length) {
-          const merged = { ...d, ...answers };
+          const merged = { ...d, ...answers, languageKept };
           const extra: Record<string, unknown> = {};
           if (step === "child")
             Object.assign(extra, await childSearch(app, user!, req, form as Record<string, string>, merged));
@@ -273,7 +283,7 @@ export function referralPages(app: App): RouteDef[] {
             400,
           );
         }
-        const saved = await svc.saveDraft(user!, params.draftId, answers);
+        const saved = await svc.saveDraft(user!, params.draftId, { ...answers, languageKept });
         // Changing who the referral is about changes the pages: continue through them, not back to check.
         if (step === "about" && answers.about !== d.about)
           return reply.redirect(`/referrals/drafts/${params.draftId}/${nextStep("about", saved)}`, 303);

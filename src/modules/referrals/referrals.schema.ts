@@ -2,6 +2,7 @@
 // pages (step by step) and "Check your answers" (the whole referral), with the same field names and
 // the same messages, written for the person filling in the form.
 import { z } from "zod";
+import { languageKeptSchema } from "../language/index.ts";
 import {
   CONCERN_TYPES,
   DECISIONS,
@@ -79,6 +80,13 @@ export const personSchema = z
   );
 export type PersonInput = z.output<typeof personSchema>;
 
+/** Flagged wording the writer chose to keep, each with a reason and the field it is in. */
+const languageKept = z
+  .array(languageKeptSchema)
+  .max(200)
+  .optional()
+  .describe("flagged wording the writer chose to keep, each with a reason (see POST /api/v1/language/check)");
+
 const referralShape = {
   about: choice(REFERRAL_KINDS, "Select who the referral is about"),
   childId: z.uuid({ error: "Select the child from the search results" }).optional(),
@@ -123,6 +131,7 @@ const referralShape = {
     .array(personSchema)
     .max(10, "Add up to 10 people; describe others in what happened")
     .default([]),
+  languageKept: languageKept,
 };
 
 type Ctx = z.RefinementCtx;
@@ -213,6 +222,7 @@ export const contributionSchema = z
       .max(2000, "The summary must be 2,000 characters or fewer"),
     riskView: choice(RISK_VIEWS, "Select your agency's view of the risk"),
     supersedesId: z.uuid({ error: "must be the id of a contribution to correct" }).optional(),
+    languageKept,
   })
   .strict();
 export type ContributionInput = z.output<typeof contributionSchema>;
@@ -227,6 +237,7 @@ export const decisionSchema = z
       .min(20, "Explain the decision in at least 20 characters")
       .max(10000, "The rationale must be 10,000 characters or fewer"),
     leadProfessionalId: z.uuid({ error: "Select a lead professional from the list" }).optional(),
+    languageKept,
   })
   .strict();
 export type DecisionInput = z.output<typeof decisionSchema>;

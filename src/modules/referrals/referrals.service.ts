@@ -14,6 +14,7 @@ import { newId, sha256 } from "../../platform/ids.ts";
 import { workingMinutesBetween } from "../../platform/working-time.ts";
 import type { FieldGroup } from "../access/access.policy.ts";
 import { type Actor, audit, auditFor } from "../audit/audit.service.ts";
+import { type KeptWording, recordLanguageChecks } from "../language/index.ts";
 import { DEFAULT_SETTINGS, deadlineState, describeRule, dueFor, hoursOf } from "./referrals.deadline.ts";
 import { withConditional } from "./referrals.journey.ts";
 import {
@@ -238,6 +239,12 @@ export class ReferralService {
             )
             .execute();
         }
+        // The referrer's narrative goes through the language checker (the child's own words do not).
+        await this.checkWording(tx, actor, "referral", id, input.languageKept, {
+          whatHappened: input.whatHappened,
+          unknownChildDescription: input.about === "unknown_child" ? input.unknownChildDescription : null,
+          childWishes: intel ? null : input.childWishes,
+        });
         await audit(
           tx,
           auditFor(actor, {
@@ -599,6 +606,19 @@ export class ReferralService {
     return true;
   }
 
+  /** Records the language checker's findings on each narrative field saved, in the saving transaction. */
+  private async checkWording(
+    tx: Kysely<DB>,
+    actor: Actor,
+    recordType: string,
+    recordId: string,
+    kept: KeptWording[] | undefined,
+    fields: Record<string, string | null | undefined>,
+  ) {
+    for (const [field, text] of Object.entries(fields))
+      if (text) await recordLanguageChecks(this.app, tx, { actor, recordType, recordId, field, text, kept });
+  }
+
   /** Adds the screener's own agency's contribution (or a correction of it, as a new entry pointing at the old). */
   async contribute(u: SessionUser, actor: Actor, id: string, input: ContributionInput) {
     const kind = u.agencyKind as AgencyKind;
@@ -658,6 +678,10 @@ export class ReferralService {
         })
         .execute();
       await tx.updateTable("referrals").set({ updated_at: now }).where("id", "=", id).execute();
+      await this.checkWording(tx, actor, "screening_contribution", cid, input.languageKept, {
+        findings: input.findings,
+        sharedSummary: input.sharedSummary,
+      });
       await audit(
         tx,
         auditFor(actor, {
@@ -853,6 +877,9 @@ export class ReferralService {
           )
           .execute();
       }
+      await this.checkWording(tx, actor, "screening_decision", id, input.languageKept, {
+        rationale: input.rationale,
+      });
       await audit(
         tx,
         auditFor(actor, {

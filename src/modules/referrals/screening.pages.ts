@@ -5,6 +5,7 @@ import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { AppError, Invalid } from "../../platform/errors.ts";
 import { FIELD_GROUP_LABELS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
+import { type KeptWording, parseLanguageOverrides } from "../language/index.ts";
 import { describeRule } from "./referrals.deadline.ts";
 import { concernsText, errorsFor, items, LABELS, personLines, personTitle } from "./referrals.present.ts";
 import {
@@ -31,6 +32,11 @@ const screener = rolesOnly("screener");
 type Form = Record<string, string | string[] | undefined>;
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v ? [v] : []);
 const text = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : "");
+/** The writer's "keep my wording" decisions, from the live language hints' hidden inputs. */
+const keptIn = (form: Form): KeptWording[] | undefined => {
+  const k = parseLanguageOverrides(form.languageOverride);
+  return k.length ? k : undefined;
+};
 
 export function screeningPages(app: App): RouteDef[] {
   const svc = referralService(app);
@@ -199,6 +205,7 @@ export function screeningPages(app: App): RouteDef[] {
           sharedSummary: text(form.sharedSummary),
           riskView: text(form.riskView) || undefined,
           supersedesId: text(form.supersedesId) || undefined,
+          languageKept: keptIn(form),
         };
         const parsed = contributionSchema.safeParse(input);
         const fail = async (fields: { field: string; message: string }[], status: number) => {
@@ -262,6 +269,7 @@ export function screeningPages(app: App): RouteDef[] {
           decision: text(form.decision) || undefined,
           rationale: text(form.rationale),
           leadProfessionalId: text(form.leadProfessionalId) || undefined,
+          languageKept: keptIn(form),
         };
         const fail = async (
           fields: { field: string; message: string }[],
@@ -570,7 +578,13 @@ export function screeningPages(app: App): RouteDef[] {
 
   function contributionView(
     data: Awaited<ReturnType<typeof screeningData>>,
-    values: { findings?: string; sharedSummary?: string; riskView?: string; checksMade?: string[] },
+    values: {
+      findings?: string;
+      sharedSummary?: string;
+      riskView?: string;
+      checksMade?: string[];
+      languageKept?: KeptWording[];
+    },
     supersedesId?: string,
   ) {
     return {
@@ -598,7 +612,12 @@ export function screeningPages(app: App): RouteDef[] {
   async function decisionView(
     u: import("../../http/routes.ts").SessionUser,
     data: Awaited<ReturnType<typeof screeningData>>,
-    values: { decision?: string; rationale?: string; leadProfessionalId?: string },
+    values: {
+      decision?: string;
+      rationale?: string;
+      leadProfessionalId?: string;
+      languageKept?: KeptWording[];
+    },
   ) {
     const leads = data.referral.child_id ? await svc.leadProfessionalOptions(u) : [];
     return {
