@@ -78,6 +78,12 @@ describe("row-level security on its own", () => {
     expect(
       await rawAs({ "lantern.scope": "user", "lantern.user_id": u.id, "lantern.agency_id": police.id }),
     ).toEqual([a]);
+    // Being the referrer opens nothing, in the database as in the access policy.
+    const referrer = await makeUser(t.app, { agencyId: school.id });
+    await relate(referrer.id, b, "referrer");
+    expect(
+      await rawAs({ "lantern.scope": "user", "lantern.user_id": referrer.id, "lantern.agency_id": school.id }),
+    ).toEqual([]);
     // Same for referrals and missing episodes: nothing without a setting.
     const r = await t.app.db.transaction().execute(async (tx) => {
       await sql`set local role lantern_app`.execute(tx);
