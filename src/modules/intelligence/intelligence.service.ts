@@ -670,57 +670,45 @@ export class IntelligenceService {
           .where("report_id", "in", reportIds)
           .execute()
       : [];
-    const persons = new Map(
-      (
-        await personsByIds(
-          tx,
-          rows.filter((s) => s.node_kind === "person").map((s) => s.node_id),
-        )
-      ).map((p) => [p.id, p]),
-    );
-    const ents = new Map(
-      (
-        await entitiesByIds(
-          tx,
-          rows.filter((s) => s.node_kind === "entity").map((s) => s.node_id),
-        )
-      ).map((e) => [e.id, e]),
-    );
-    const kids = await decideChildren(
+    const { views, kids } = await this.labelNodes(
       tx,
       u,
-      rows.filter((s) => s.node_kind === "child").map((s) => s.node_id),
-      this.clock.now(),
+      rows.map((s) => ({ kind: s.node_kind, id: s.node_id }) as NodeRef),
     );
-    const today = londonDate(this.clock.now());
     const byReport = new Map<string, SubjectView[]>();
-    for (const s of rows) {
-      let label = s.node_id;
+    rows.forEach((s, i) => {
+      const list = byReport.get(s.report_id) ?? [];
+      list.push(views[i]);
+      byReport.set(s.report_id, list);
+    });
+    return { byReport, kids };
+  }
+
+  /**
+   * A label and link for each node: a person of concern by name and reference, an entity by its
+   * label, a child by name only with access to their record (otherwise by reference, restricted).
+   */
+  private async labelNodes(tx: Transaction<DB>, u: SessionUser, refs: NodeRef[]) {
+    const idsOf = (kind: NodeRef["kind"]) => refs.filter((r) => r.kind === kind).map((r) => r.id);
+    const persons = new Map((await personsByIds(tx, idsOf("person"))).map((p) => [p.id, p]));
+    const ents = new Map((await entitiesByIds(tx, idsOf("entity"))).map((e) => [e.id, e]));
+    const kids = await decideChildren(tx, u, idsOf("child"), this.clock.now());
+    const today = londonDate(this.clock.now());
+    const views = refs.map((r): SubjectView => {
+      let label = r.id;
       let restricted = false;
-      if (s.node_kind === "person") {
-        const p = persons.get(s.node_id);
-        label = p
-          ? [
-              [p.given_name, p.family_name].filter(Boolean).join(" ") || p.aliases[0] || "Unknown",
-              p.reference,
-            ].join(", ")
-          : label;
-      } else if (s.node_kind === "entity") label = ents.get(s.node_id)?.label ?? label;
+      if (r.kind === "person") {
+        const p = persons.get(r.id);
+        if (p)
+          label = `${[p.given_name, p.family_name].filter(Boolean).join(" ") || p.aliases[0] || "Unknown"} (${p.reference})`;
+      } else if (r.kind === "entity") label = ents.get(r.id)?.label ?? label;
       else {
-        const f = kids.get(s.node_id);
+        const f = kids.get(r.id);
         if (f) ({ label, restricted } = childLabel(f, today));
       }
-      const list = byReport.get(s.report_id) ?? [];
-      list.push({
-        id: `${s.node_kind}:${s.node_id}`,
-        kind: s.node_kind,
-        label,
-        restricted,
-        url: nodeUrl(s.node_kind, s.node_id),
-      });
-      byReport.set(s.report_id, list);
-    }
-    return { byReport, kids };
+      return { id: nodeKey(r), kind: r.kind, label, restricted, url: nodeUrl(r.kind, r.id) };
+    });
+    return { views, kids };
   }
 
   /** Reports the viewer may see (optionally only those about one subject), newest first. */
@@ -1001,45 +989,7 @@ export class IntelligenceService {
 
   /** Labels for subjects chosen on a form (children by name only with access to their record). */
   async describeSubjects(u: SessionUser, refs: NodeRef[]): Promise<SubjectView[]> {
-    return this.inUserScope(u, async (tx) => {
-      const persons = new Map(
-        (
-          await personsByIds(
-            tx,
-            refs.filter((r) => r.kind === "person").map((r) => r.id),
-          )
-        ).map((p) => [p.id, p]),
-      );
-      const ents = new Map(
-        (
-          await entitiesByIds(
-            tx,
-            refs.filter((r) => r.kind === "entity").map((r) => r.id),
-          )
-        ).map((e) => [e.id, e]),
-      );
-      const kids = await decideChildren(
-        tx,
-        u,
-        refs.filter((r) => r.kind === "child").map((r) => r.id),
-        this.clock.now(),
-      );
-      const today = londonDate(this.clock.now());
-      return refs.map((r) => {
-        let label = nodeKey(r);
-        let restricted = false;
-        if (r.kind === "person") {
-          const p = persons.get(r.id);
-          if (p)
-            label = `${[p.given_name, p.family_name].filter(Boolean).join(" ") || p.aliases[0] || "Unknown"} (${p.reference})`;
-        } else if (r.kind === "entity") label = ents.get(r.id)?.label ?? label;
-        else {
-          const f = kids.get(r.id);
-          if (f) ({ label, restricted } = childLabel(f, today));
-        }
-        return { id: nodeKey(r), kind: r.kind, label, restricted, url: nodeUrl(r.kind, r.id) };
-      });
-    });
+    return this.inUserScope(u, async (tx) => (await this.labelNodes(tx, u, refs)).views);
   }
 
   /** Agencies, for the permission form. */
