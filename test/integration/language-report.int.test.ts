@@ -2,6 +2,7 @@
 // overrides and reasons, briefings — with small-number suppression, and what each role sees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inScope } from "../../src/db/rls.ts";
+import { defaultDictionary } from "../../src/engines/language/index.ts";
 import { planLanguageDemo } from "../../src/modules/demo/demo.language.ts";
 import { generateCounty, seedDemo } from "../../src/modules/demo/index.ts";
 import { recordLanguageChecks } from "../../src/modules/language/index.ts";
@@ -234,7 +235,9 @@ describe("the demo county's language history", () => {
     try {
       await seedDemo(demo.app.db, { children: 40, seed: 5, referenceDate: "2026-11-15" });
       const county = generateCounty({ children: 40, seed: 5, referenceDate: "2026-11-15" });
-      const plan = planLanguageDemo(county, "2025.1+1");
+      // The seeded dictionary is the shipped one, as version 1 of this database's dictionary.
+      const label = `${defaultDictionary.version}+1`;
+      const plan = planLanguageDemo(county, label);
       const counts = { language_checks: plan.language_checks.length };
       expect(counts.language_checks).toBeGreaterThan(100);
       expect(plan.language_briefings).toHaveLength(2);
@@ -243,7 +246,7 @@ describe("the demo county's language history", () => {
       expect((await c.signIn(manager.email, "lantern-demo")).statusCode).toBe(303);
       const r = (await c.api("GET", "/api/v1/language/report?from=2025-12&to=2026-11")).json();
       expect(r.summary.texts).toBe(counts.language_checks);
-      expect(r.summary.dictionaryVersions).toEqual(["2025.1+1"]);
+      expect(r.summary.dictionaryVersions).toEqual([label]);
       expect(r.briefings).toHaveLength(2);
       expect(r.phrases.length).toBeGreaterThan(5);
       const versions = await demo.app.db
