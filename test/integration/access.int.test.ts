@@ -82,7 +82,11 @@ describe("row-level security on its own", () => {
     const referrer = await makeUser(t.app, { agencyId: school.id });
     await relate(referrer.id, b, "referrer");
     expect(
-      await rawAs({ "lantern.scope": "user", "lantern.user_id": referrer.id, "lantern.agency_id": school.id }),
+      await rawAs({
+        "lantern.scope": "user",
+        "lantern.user_id": referrer.id,
+        "lantern.agency_id": school.id,
+      }),
     ).toEqual([]);
     // Same for referrals and missing episodes: nothing without a setting.
     const r = await t.app.db.transaction().execute(async (tx) => {

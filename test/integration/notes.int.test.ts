@@ -97,3 +97,44 @@ describe("case notes", () => {
     );
   });
 });
+
+describe("the child record's other pages", () => {
+  it("lists the tracker and assessments for everyone who may read it, the link chart only for intelligence roles", async () => {
+    const social = await makeAgency(t.app, "social_care");
+    const police = await makeAgency(t.app, "police");
+    const childId = newId();
+    await t.app.db
+      .insertInto("children")
+      .values({
+        id: childId,
+        reference: `CH-R${childId.slice(0, 6)}`,
+        owning_agency_id: social.id,
+        given_name: "Ola",
+      })
+      .execute();
+    const worker = await makeUser(t.app, { agencyId: social.id });
+    const analyst = await makeUser(t.app, { agencyId: police.id, roles: ["analyst"] });
+    for (const u of [worker, analyst])
+      await t.app.db
+        .insertInto("relationships")
+        .values({ id: newId(), user_id: u.id, child_id: childId, kind: "allocated_worker", reason: "test" })
+        .execute();
+    const related = async (email: string) => {
+      const c = new Client(t.server);
+      await c.signIn(email);
+      const r = await c.get(`/children/${childId}`);
+      expect(r.statusCode).toBe(200);
+      const list = /data-testid="related-pages">([\s\S]*?)<\/ul>/.exec(r.body)?.[1] ?? "";
+      return [...list.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(await related(worker.email)).toEqual([
+      `/children/${childId}/tracker`,
+      `/children/${childId}/assessments`,
+    ]);
+    const forAnalyst = await related(analyst.email);
+    expect(forAnalyst).toContain(`/children/${childId}/network`);
+    const c = new Client(t.server);
+    await c.signIn(analyst.email);
+    for (const href of forAnalyst) expect((await c.get(href)).statusCode, href).toBe(200);
+  });
+});

@@ -5,7 +5,8 @@ import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { Forbidden, Invalid, Unauthenticated } from "../../platform/errors.ts";
 import { FIELD_GROUP_LABELS, FIELD_GROUPS } from "../access/access.policy.ts";
 import { actorOf } from "../access/access.service.ts";
-import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { type Role, SAFEGUARDING_ROLES } from "../identity/roles.ts";
+import { INTEL_VIEW_ROLES } from "../intelligence/index.ts";
 import { parseLanguageOverrides } from "../language/index.ts";
 import { linkageService } from "../linkage/index.ts";
 import { recordExtras } from "../timeline/index.ts";
@@ -149,6 +150,7 @@ export function peoplePages(app: App): RouteDef[] {
           decision: r.decision,
           sections,
           canSeeLog: r.decision.accessLog,
+          related: relatedPages(params.id, user!.roles),
           title: [c.given_name, c.family_name].filter(Boolean).join(" ") || c.reference,
         });
       },
@@ -274,4 +276,27 @@ export function peoplePages(app: App): RouteDef[] {
       },
     }),
   ];
+}
+
+/** The child's other pages, one hop from the record (each checks access again when opened). */
+function relatedPages(childId: string, roles: readonly Role[]) {
+  const pages = [
+    {
+      href: `/children/${childId}/tracker`,
+      text: "Tracker, plans and meetings",
+      hint: "The multi-agency plan and its actions, meetings, missing episodes and return interviews, placement and contexts",
+    },
+    {
+      href: `/children/${childId}/assessments`,
+      text: "Risk assessments",
+      hint: "Each assessment with what drove the score, and the trajectory over time",
+    },
+  ];
+  if (roles.some((r) => (INTEL_VIEW_ROLES as readonly Role[]).includes(r)))
+    pages.push({
+      href: `/children/${childId}/network`,
+      text: "Link chart",
+      hint: "The people, places, vehicles and phones linked to the child, with disruption",
+    });
+  return pages;
 }
