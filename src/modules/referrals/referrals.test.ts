@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, deadlineState, dueFor } from "./referrals.deadline.ts
 import {
   answersFrom,
   checkAll,
+  keptAfter,
   nextStep,
   stepsFor,
   toSubmission,
@@ -12,6 +13,28 @@ import {
 } from "./referrals.journey.ts";
 import { referralViewFor } from "./referrals.policy.ts";
 import { referralSubmission } from "./referrals.schema.ts";
+
+describe("kept wording across the question pages", () => {
+  const k = (phrase: string, field: string) => ({ phrase, reason: "Her words, as said.", field });
+  it("a page's decisions replace only that page's; other pages' stay; the child's words are never checked", () => {
+    const d = {
+      languageKept: [k("putting herself at risk", "whatHappened"), k("drug runner", "childWishes")],
+    };
+    const form = { languageOverride: [JSON.stringify(k("risky behaviour", "whatHappened"))] };
+    expect(keptAfter("what-happened", form, d)).toEqual([
+      k("drug runner", "childWishes"),
+      k("risky behaviour", "whatHappened"),
+    ]);
+    // None on the page now: that page's earlier decision goes (the words were changed).
+    expect(keptAfter("voice", {}, d)).toEqual([k("putting herself at risk", "whatHappened")]);
+    // A decision about a field the page does not check (or malformed JSON) is ignored.
+    expect(
+      keptAfter("voice", { languageOverride: [JSON.stringify(k("boyfriend", "childWords")), "{oops"] }, {}),
+    ).toBeUndefined();
+    // Pages without narrative fields keep everything as it was.
+    expect(keptAfter("needs", {}, d)).toEqual(d.languageKept);
+  });
+});
 
 describe("the question pages", () => {
   it("ask about the child only when there is one", () => {
