@@ -27,6 +27,8 @@ export const NAVIGATION: NavItem[] = [
     roles: ["practitioner", "screener", "mace_coordinator", "analyst", "manager"],
   },
   { href: "/imports", text: "Imports and linkage", roles: ["analyst", "admin"] },
+  // Analysts and administrators reach the data-gaps report from Imports and linkage.
+  { href: "/data-gaps", text: "Data gaps", roles: ["manager"] },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
   { href: "/language", text: "Language", roles: "all" },
