@@ -107,8 +107,6 @@ export async function runAuthorizationMatrix(
               await c.get("/sign-in");
             }
           }
-          // A route that changes state gets records of its own, so earlier routes cannot affect it.
-          const fixture = r.method === "GET" ? shared : await fixtureFor();
           const decision = decideChildAccess(
             { userId: u.id, agencyId, agencyKind, roles: [role] },
             {
@@ -126,6 +124,10 @@ export async function runAuthorizationMatrix(
             if ("fieldGroups" in policy) expectedGroups = policy.fieldGroups(decision);
           }
 
+          // A route that changes state gets records of its own when it is expected to act, so earlier
+          // routes cannot affect it. One expected to be denied changes nothing and uses the shared
+          // records: if it wrongly acted, that is reported here as unexpected all the same.
+          const fixture = r.method === "GET" || expected === "denied" ? shared : await fixtureFor();
           const ex = r.example?.(fixture) ?? {};
           const url =
             r.url.replace(/:([A-Za-z_]+)/g, (_m, k: string) => ex.params?.[k] ?? "") +
