@@ -21,17 +21,19 @@ const outcomeOf = (status: number, location?: string): Outcome => {
 };
 
 // Routes that change the session (sign in, sign out) run last for each subject, each with a fresh
-// sign-in; other state-changing routes run after the reads.
+// sign-in; other state-changing routes run after the reads, those expected to be denied first.
 const changesSession = (r: RouteDef) =>
   r.url === "/sign-in" || r.url === "/sign-out" || r.url === "/api/v1/session";
-const order = (r: RouteDef) =>
+const order = (r: RouteDef, expected: Outcome) =>
   changesSession(r) && r.method !== "GET"
-    ? 3
+    ? 4
     : r.method === "GET"
       ? 0
-      : r.recordPolicy === "child.breakGlass"
-        ? 2
-        : 1;
+      : expected === "denied"
+        ? 1
+        : r.recordPolicy === "child.breakGlass"
+          ? 3
+          : 2;
 
 /** Agencies other than the record's owner (children's social care) that subjects work for. */
 export const OTHER_AGENCY_KINDS: AgencyKind[] = ["police", "school"];
@@ -63,7 +65,6 @@ export async function runAuthorizationMatrix(
   const others: Record<string, { id: string }> = {};
   for (const k of OTHER_AGENCY_KINDS) others[k] = await makeAgency(t.app, k, `Other ${k}`);
   const reviewer = await makeUser(t.app, { roles: ["practitioner"], agencyId: own.id });
-  const sorted = [...routes].sort((a, b) => order(a) - order(b));
   let checked = 0;
   const unexpected: string[] = [];
 
@@ -99,22 +100,16 @@ export async function runAuthorizationMatrix(
           roles: [role],
           sessionId: "",
         };
-        for (const r of sorted) {
-          if (order(r) === 3) {
-            await c.signIn(u.email);
-            if (r.url === "/sign-in" && r.method === "POST") {
-              delete c.cookies.lantern_session;
-              await c.get("/sign-in");
-            }
-          }
-          const decision = decideChildAccess(
-            { userId: u.id, agencyId, agencyKind, roles: [role] },
-            {
-              owningAgencyId: own.id,
-              relationships: related ? ["allocated_worker"] : [],
-              breakGlass: false,
-            },
-          );
+        // Each route's expected outcome, from its declared access and record policy.
+        const decision = decideChildAccess(
+          { userId: u.id, agencyId, agencyKind, roles: [role] },
+          {
+            owningAgencyId: own.id,
+            relationships: related ? ["allocated_worker"] : [],
+            breakGlass: false,
+          },
+        );
+        const plan = routes.map((r) => {
           let expected: Outcome = "ok";
           let expectedGroups: readonly string[] | undefined;
           if (!allows(r.access, session)) expected = "denied";
@@ -123,10 +118,21 @@ export async function runAuthorizationMatrix(
             expected = policy.expect(decision, r.method);
             if ("fieldGroups" in policy) expectedGroups = policy.fieldGroups(decision);
           }
-
+          return { r, expected, expectedGroups };
+        });
+        plan.sort((a, b) => order(a.r, a.expected) - order(b.r, b.expected));
+        for (const { r, expected, expectedGroups } of plan) {
+          if (order(r, expected) === 4) {
+            await c.signIn(u.email);
+            if (r.url === "/sign-in" && r.method === "POST") {
+              delete c.cookies.lantern_session;
+              await c.get("/sign-in");
+            }
+          }
           // A route that changes state gets records of its own when it is expected to act, so earlier
           // routes cannot affect it. One expected to be denied changes nothing and uses the shared
-          // records: if it wrongly acted, that is reported here as unexpected all the same.
+          // records (before any route that acts, whose effects can reach beyond its own records,
+          // such as joining the MACE panel): if it wrongly acted, that is reported all the same.
           const fixture = r.method === "GET" || expected === "denied" ? shared : await fixtureFor();
           const ex = r.example?.(fixture) ?? {};
           const url =
