@@ -27,6 +27,11 @@ export function registerJobs(worker: Worker, app: App): Worker {
     return referralService(app).escalateOverdue();
   });
   worker.every("referrals.escalate_overdue", 15 * 60_000);
+  worker.handle("referrals.purge_drafts", async () => {
+    const { referralService } = await import("../modules/referrals/index.ts");
+    return referralService(app).purgeDrafts();
+  });
+  worker.every("referrals.purge_drafts", 6 * 60 * 60_000);
   registerTrackerJobs(worker, app);
   worker.handle("imports.validate", async (payload) => {
     const { importsService } = await import("../modules/imports/index.ts");

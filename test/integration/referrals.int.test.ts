@@ -887,6 +887,50 @@ describe("nothing drops silently", () => {
   });
 });
 
+describe("drafts are not kept longer than needed", () => {
+  it("an unsent draft goes after 30 days without a change, a sent one a day after sending; the rest stay", async () => {
+    const real = clock.now();
+    try {
+      clock.set(new Date("2026-06-01T10:00:00Z"));
+      let c = await client("nurse");
+      const start = async () =>
+        String((await c.form("/referrals/new", { about: "intelligence" })).headers.location).split("/")[3];
+      const exists = async (id: string) =>
+        !!(await t.app.db.selectFrom("referral_drafts").select("id").where("id", "=", id).executeTakeFirst());
+      const old = await start();
+      const sent = await start();
+      await c.form(`/referrals/drafts/${sent}/concern`, { concernTypes: "cse", urgency: "low" });
+      await c.form(`/referrals/drafts/${sent}/what-happened`, {
+        whatHappened: "A girl of about 14 was seen getting into a silver car outside the chip shop at 22:00.",
+        source: "professional",
+      });
+      const s = await c.form(`/referrals/drafts/${sent}/submit`, {});
+      expect(s.headers.location).toMatch(/^\/referrals\/[0-9a-f-]+\?sent=1$/);
+      clock.set(new Date("2026-06-03T10:00:00Z"));
+      c = await client("nurse"); // the earlier session has timed out
+      const recent = await start();
+      expect(recent).toMatch(/^[0-9a-f-]{36}$/);
+      const mine = await c.get("/referrals");
+      expect(mine.body).toContain("deleted after 30 days without a change");
+
+      const svc = referralService(t.app);
+      expect(await svc.purgeDrafts()).toMatchObject({ unsent: 0, sent: 1 }); // sent two days ago
+      expect(await exists(sent)).toBe(false);
+      expect(await exists(old)).toBe(true);
+      clock.set(new Date("2026-07-01T10:00:01Z")); // 30 days and a second after the old one was made
+      const r = await svc.purgeDrafts();
+      expect(r.unsent).toBeGreaterThanOrEqual(1);
+      expect(await exists(old)).toBe(false);
+      expect(await exists(recent)).toBe(true);
+      // The sent referral itself is untouched.
+      c = await client("nurse");
+      expect((await c.get(String(s.headers.location).split("?")[0])).statusCode).toBe(200);
+    } finally {
+      clock.set(real);
+    }
+  });
+});
+
 describe("deadlines and escalation", () => {
   it("the queue shows each deadline in working time with red/amber/green in words; the job escalates overdue referrals to managers once per level", async () => {
     const real = clock.now();

@@ -25,7 +25,7 @@ import {
 } from "./referrals.journey.ts";
 import { concernsText, errorsFor, items, LABELS, personLines, personTitle } from "./referrals.present.ts";
 import { referralIdParams, withdrawSchema } from "./referrals.schema.ts";
-import { referralService } from "./referrals.service.ts";
+import { DRAFT_KEEP_DAYS, referralService } from "./referrals.service.ts";
 import {
   INDICATORS,
   KIND_LABELS,
@@ -117,6 +117,7 @@ export function referralPages(app: App): RouteDef[] {
           labels: LABELS,
           concernsText,
           discarded: (req.query as Record<string, string>).discarded === "1",
+          draftKeepDays: DRAFT_KEEP_DAYS,
         });
       },
     }),

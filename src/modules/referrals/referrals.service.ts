@@ -37,6 +37,8 @@ import { DECISION_LABELS, type Decision, STATUS_LABELS } from "./referrals.vocab
 const OPEN = ["awaiting_screening", "in_screening"] as const;
 const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
 const DAY = 86_400_000;
+/** Unsent referral drafts are deleted after this many days without a change. */
+export const DRAFT_KEEP_DAYS = 30;
 
 const isUniqueViolation = (e: unknown, constraint?: string) => {
   const err = e as { code?: string; constraint?: string; message?: string };
@@ -979,6 +981,29 @@ export class ReferralService {
    * overdue by more than `secondEscalationAfterWorkingHours`. Each level is recorded once (a row in
    * referral_escalations with whom it notified: managers of the screening agencies) and audited.
    */
+  /**
+   * Drafts hold a child's details, so they are not kept longer than needed: an unsent draft goes
+   * after DRAFT_KEEP_DAYS without a change (the person making it is told on "Your referrals"); a
+   * sent draft, whose answers now live in the referral, goes a day after sending (the day covers
+   * a late double click or a reload of its pages).
+   */
+  async purgeDrafts(): Promise<{ unsent: number; sent: number }> {
+    const now = this.now().getTime();
+    return this.system(async (tx) => {
+      const unsent = await tx
+        .deleteFrom("referral_drafts")
+        .where("submitted_referral_id", "is", null)
+        .where("updated_at", "<", new Date(now - DRAFT_KEEP_DAYS * DAY))
+        .executeTakeFirst();
+      const sent = await tx
+        .deleteFrom("referral_drafts")
+        .where("submitted_referral_id", "is not", null)
+        .where("updated_at", "<", new Date(now - DAY))
+        .executeTakeFirst();
+      return { unsent: Number(unsent.numDeletedRows), sent: Number(sent.numDeletedRows) };
+    });
+  }
+
   async escalateOverdue(): Promise<{ checked: number; escalated: number }> {
     const now = this.now();
     return this.system(async (tx) => {
