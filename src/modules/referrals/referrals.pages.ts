@@ -7,7 +7,6 @@ import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
 import { actorOf } from "../access/access.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
-import type { KeptWording } from "../language/index.ts";
 import {
   answersFrom,
   checkAll,
@@ -67,13 +66,6 @@ export function referralPages(app: App): RouteDef[] {
       draftId,
       title: STEP_TITLES[step],
       values: d,
-      // the writer's "keep my wording" decisions, back into the form for the live hints
-      languageOverrides: (Array.isArray(d.languageKept) ? (d.languageKept as KeptWording[]) : []).map(
-        (k) => ({
-          field: k.field ?? "",
-          json: JSON.stringify(k),
-        }),
-      ),
       returnTo: returnTo === "check" ? "check" : undefined,
       backHref:
         returnTo === "check" && draftId
