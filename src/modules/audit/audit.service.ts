@@ -45,6 +45,18 @@ export const auditFor = (
   ip: actor.ip,
 });
 
+/** Audit rows written by background jobs: on behalf of the user who started the work, if known. */
+export const jobAudit = (
+  userId: string | null,
+  e: Omit<AuditEntry, "userId" | "agencyId" | "requestId" | "ip">,
+): AuditEntry => ({
+  ...e,
+  userId,
+  agencyId: null,
+  requestId: null,
+  ip: null,
+});
+
 export type VerifyResult =
   | { ok: true; rows: number }
   | { ok: false; rows: number; firstBadId: number; problem: string };

@@ -16,7 +16,7 @@ import type { SessionUser } from "../../http/routes.ts";
 import { londonDate } from "../../platform/clock.ts";
 import { Conflict, Invalid, NotFound, PreconditionFailed } from "../../platform/errors.ts";
 import { newId, reference, sha256 } from "../../platform/ids.ts";
-import { type Actor, type AuditEntry, audit, auditFor } from "../audit/audit.service.ts";
+import { type Actor, audit, auditFor, jobAudit } from "../audit/audit.service.ts";
 import {
   isSsda903,
   KINDS,
@@ -77,18 +77,6 @@ export const JOB_COMMIT = "imports.commit";
 const CHUNK = 1000;
 
 type Tx = Transaction<DB>;
-/** Audit rows written by jobs: on behalf of the user who started the work, if known. */
-const jobAudit = (
-  userId: string | null,
-  e: Omit<AuditEntry, "userId" | "agencyId" | "requestId" | "ip">,
-): AuditEntry => ({
-  ...e,
-  userId,
-  agencyId: null,
-  requestId: null,
-  ip: null,
-});
-
 /** A row's content hash: its cells by header and its standardised values. */
 export function rowHash(header: readonly string[], cells: readonly string[], std: Std): string {
   const raw: Record<string, string> = {};

@@ -25,7 +25,7 @@ import type { SessionUser } from "../../http/routes.ts";
 import { londonDate } from "../../platform/clock.ts";
 import { Conflict, Invalid, NotFound, PreconditionFailed } from "../../platform/errors.ts";
 import { newId, reference } from "../../platform/ids.ts";
-import { type Actor, type AuditEntry, audit, auditFor } from "../audit/audit.service.ts";
+import { type Actor, audit, auditFor, jobAudit } from "../audit/audit.service.ts";
 import { LINKAGE_ROLES, linkageScope, RUN_ROLES, requireRole } from "../imports/index.ts";
 import { clusterUnderDecisions } from "./linkage.cluster.ts";
 import {
@@ -94,17 +94,6 @@ export type Explanation = {
   }[];
   adjustments: { reason: string; weight: number }[];
 };
-
-const jobAudit = (
-  userId: string | null,
-  e: Omit<AuditEntry, "userId" | "agencyId" | "requestId" | "ip">,
-): AuditEntry => ({
-  ...e,
-  userId,
-  agencyId: null,
-  requestId: null,
-  ip: null,
-});
 
 const services = new WeakMap<App, LinkageService>();
 export const linkageService = (app: App): LinkageService => {
