@@ -3,7 +3,7 @@
 // computations of `lantern graph stats` — connected components, Louvain, degree, sampled
 // betweenness — then the same graph through python-igraph and networkx, with ratios.
 //
-// Environment: GRAPH_BENCH_K (betweenness sources, default 256), GRAPH_BENCH_NX_SOURCES (sources
+// Environment: GRAPH_BENCH_K (betweenness sources, default the engine's 192; linear scaling), GRAPH_BENCH_NX_SOURCES (sources
 // networkx actually runs before extrapolating, default 16), GRAPH_BENCH_NX_LOUVAIN_TIMEOUT
 // (seconds, default 900), GRAPH_BENCH_NX_SMALL_SOURCES (networkx sources on the 10k graph before
 // extrapolating, default 200), GRAPH_BENCH_PEERS=0 to skip the Python peers.
@@ -22,6 +22,7 @@ import {
   betweennessParallel,
   connectedComponents,
   csrFromIndexedEdges,
+  DEFAULT_BETWEENNESS_SAMPLES,
   degree,
   louvain,
   topNodes,
@@ -37,7 +38,7 @@ const graphologyLouvain = createRequire(import.meta.url)(
 const here = dirname(fileURLToPath(import.meta.url));
 const N = 200_000;
 const M = 600_000;
-const K = Number(process.env.GRAPH_BENCH_K ?? 256);
+const K = Number(process.env.GRAPH_BENCH_K ?? DEFAULT_BETWEENNESS_SAMPLES);
 const NX_SOURCES = Number(process.env.GRAPH_BENCH_NX_SOURCES ?? 16);
 const NX_LOUVAIN_TIMEOUT = Number(process.env.GRAPH_BENCH_NX_LOUVAIN_TIMEOUT ?? 900);
 const NX_SMALL_SOURCES = Number(process.env.GRAPH_BENCH_NX_SMALL_SOURCES ?? 200);
@@ -147,7 +148,9 @@ console.log(
 console.log(
   `  betweenness k=${K}  ${fmt(tBetweenness).padStart(9)}  top ${topNodes(g, bc.values, 3)
     .map((t) => `${t.id}:${t.value.toFixed(5)}`)
-    .join(" ")} (CPU ${fmt(cpuBetweenness)} on ${bc.threads} threads; on 1 thread: ${fmt(tBetweenness1)})`,
+    .join(
+      " ",
+    )} (${bc.scaling} scaling; CPU ${fmt(cpuBetweenness)} on ${bc.threads} threads; on 1 thread: ${fmt(tBetweenness1)})`,
 );
 console.log(
   `  TOTAL             ${fmt(total).padStart(9)}  target ≤ ${TARGET_S} s: ${total <= TARGET_S ? "met" : "NOT MET"}`,

@@ -2,6 +2,13 @@
 // one BFS per source counting shortest paths σ, recording each node's successors on the
 // shortest-path DAG contiguously, then accumulating dependencies in reverse BFS order
 // δ(v) = σ(v) Σ_{w ∈ succ(v)} (1 + δ(w)) / σ(w). Unweighted (hop counts); follows out-rows.
+//
+// `linear` (undirected graphs, sampled sources): Geisberger, Sanders & Schultes' linear scaling
+// (2008). The pair (s,t) credits v with only the share d(s,v)/d(s,t) of its σ-fraction, the pair
+// seen from t crediting the rest, so twice the sum over sources is still unbiased; it stops nodes
+// next to a sampled source from collecting that source's whole dependency, which is what makes
+// plain sampling over-rank them. Recurrence: δ'(v) = σ(v) Σ_{w ∈ succ(v)} (1/d(w) + δ'(w)) / σ(w),
+// credit d(v)·δ'(v).
 
 /** Adds the raw dependencies of sources[from..to) to `out` (length n). */
 export function accumulateDependencies(
@@ -12,6 +19,7 @@ export function accumulateDependencies(
   from: number,
   to: number,
   out: Float64Array,
+  linear = false,
 ): void {
   const dist = new Int32Array(n).fill(-1);
   const sigma = new Float64Array(n);
@@ -52,8 +60,14 @@ export function accumulateDependencies(
       for (let e = succStart[i], end = succStart[i + 1]; e < end; e++) acc += coef[succ[e]];
       const sv = sigma[v];
       const delta = sv * acc;
-      out[v] += delta;
-      coef[v] = (1 + delta) / sv;
+      if (linear) {
+        const d = dist[v];
+        out[v] += d * delta;
+        coef[v] = (1 / d + delta) / sv;
+      } else {
+        out[v] += delta;
+        coef[v] = (1 + delta) / sv;
+      }
     }
     for (let i = 0; i < tail; i++) {
       const v = queue[i];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateNetwork } from "../../../bench/graph-gen.ts";
 import { betweenness, closeness, degree, topNodes } from "./centrality.ts";
 import { csrFromIndexedEdges } from "./csr.ts";
 import { betweennessParallel } from "./parallel.ts";
@@ -87,11 +88,95 @@ describe("betweenness on Zachary's karate club", () => {
     }
     const g = csrFromIndexedEdges({ n, source: src, target: dst });
     const sources = [0, 5, 12_345, 29_999];
-    const big = betweenness(g, { sources }).values;
+    const big = betweenness(g, { sources, scaling: "plain" }).values;
     // Check against a straightforward Brandes over the original numbering.
     const naive = naiveDependencies(g.n, g.offsets, g.targets, sources);
     const scale = (1 / ((n - 1) * (n - 2))) * (n / sources.length);
     for (let v = 0; v < n; v += 997) expect(big[v]).toBeCloseTo(naive[v] * scale, 12);
+    const lin = betweenness(g, { sources });
+    expect(lin.scaling).toBe("linear");
+    const naiveLin = naiveDependencies(g.n, g.offsets, g.targets, sources, true);
+    for (let v = 0; v < n; v += 997) expect(lin.values[v]).toBeCloseTo(2 * naiveLin[v] * scale, 12);
+  });
+
+  it("linear scaling credits each pair by distance share, and is unbiased", () => {
+    const g = karate();
+    const n = g.n;
+    // All-pairs hop distances and path counts by BFS from every node.
+    const dist: number[][] = [];
+    const sigma: number[][] = [];
+    for (let s = 0; s < n; s++) {
+      const d = new Array<number>(n).fill(-1);
+      const c = new Array<number>(n).fill(0);
+      d[s] = 0;
+      c[s] = 1;
+      const q = [s];
+      for (let h = 0; h < q.length; h++) {
+        const v = q[h];
+        for (let j = g.offsets[v]; j < g.offsets[v + 1]; j++) {
+          const w = g.targets[j];
+          if (d[w] < 0) {
+            d[w] = d[v] + 1;
+            q.push(w);
+          }
+          if (d[w] === d[v] + 1) c[w] += c[v];
+        }
+      }
+      dist.push(d);
+      sigma.push(c);
+    }
+    // Brute force from the definition for sources 0 and 5: v on an s–t shortest path gets
+    // σ(s,v)σ(v,t)/σ(s,t) × d(s,v)/d(s,t); the estimate is 2 × n/k × Σ, normalised.
+    const sources = [0, 5];
+    const brute = new Float64Array(n);
+    for (const s of sources)
+      for (let t = 0; t < n; t++)
+        for (let v = 0; v < n; v++) {
+          if (v === s || v === t || t === s) continue;
+          if (dist[s][v] + dist[v][t] !== dist[s][t]) continue;
+          brute[v] += ((sigma[s][v] * sigma[v][t]) / sigma[s][t]) * (dist[s][v] / dist[s][t]);
+        }
+    const got = betweenness(g, { sources, scaling: "linear" });
+    const scale = ((2 * n) / sources.length) * (1 / ((n - 1) * (n - 2)));
+    for (let v = 0; v < n; v++) expect(got.values[v]).toBeCloseTo(brute[v] * scale, 12);
+    // Averaging every single-source linear estimate gives the exact values back.
+    const exact = betweenness(g).values;
+    const mean = new Float64Array(n);
+    for (let x = 0; x < n; x++) {
+      const v = betweenness(g, { sources: [x] }).values;
+      for (let i = 0; i < n; i++) mean[i] += v[i] / n;
+    }
+    for (let i = 0; i < n; i++) expect(mean[i]).toBeCloseTo(exact[i], 12);
+    // Directed graphs lack the symmetry it relies on.
+    expect(() => betweenness(karate(true), { k: 5, scaling: "linear" })).toThrow(/undirected/);
+    expect(betweenness(karate(true), { k: 5 }).scaling).toBe("plain");
+  });
+
+  it("linear scaling ranks brokers better than plain sampling with the same sources", () => {
+    // A 3,000-node network from the benchmark's generator (communities, hubs, closure) with its
+    // exact betweenness; five seeds of 48 sources each way.
+    const net = generateNetwork({ nodes: 3000, edges: 9000, seed: 5 });
+    const g = csrFromIndexedEdges({ n: net.n, source: net.source, target: net.target });
+    const exact = betweenness(g).values;
+    const top = (v: Float64Array) =>
+      Array.from(v.keys())
+        .sort((a, b) => v[b] - v[a])
+        .slice(0, 20);
+    const truth = top(exact);
+    const score = (scaling: "linear" | "plain") => {
+      let err = 0;
+      let hits = 0;
+      for (let seed = 1; seed <= 5; seed++) {
+        const est = betweenness(g, { k: 48, seed, scaling }).values;
+        for (const u of truth) err += Math.abs(est[u] - exact[u]) / exact[u];
+        hits += top(est).filter((u) => truth.includes(u)).length;
+      }
+      return { err: err / 100, hits: hits / 5 };
+    };
+    const plain = score("plain");
+    const linear = score("linear");
+    expect(linear.err).toBeLessThan(plain.err);
+    expect(linear.hits).toBeGreaterThanOrEqual(plain.hits);
   });
 
   it("runs in worker threads with the same result", async () => {
@@ -106,7 +191,13 @@ describe("betweenness on Zachary's karate club", () => {
 });
 
 /** σ-counting BFS from each source, then δ by summing over targets (O(n²) per source; test only). */
-function naiveDependencies(n: number, off: Int32Array, tgt: Int32Array, sources: number[]): Float64Array {
+function naiveDependencies(
+  n: number,
+  off: Int32Array,
+  tgt: Int32Array,
+  sources: number[],
+  linear = false,
+): Float64Array {
   const out = new Float64Array(n);
   for (const s of sources) {
     const dist = new Int32Array(n).fill(-1);
@@ -131,9 +222,11 @@ function naiveDependencies(n: number, off: Int32Array, tgt: Int32Array, sources:
       const v = order[h];
       for (let j = off[v]; j < off[v + 1]; j++) {
         const w = tgt[j];
-        if (dist[w] === dist[v] + 1) delta[v] += (sigma[v] / sigma[w]) * (1 + delta[w]);
+        // Linear scaling: a target w counts 1/d(w); v keeps d(v) of the sum.
+        if (dist[w] === dist[v] + 1)
+          delta[v] += (sigma[v] / sigma[w]) * ((linear ? 1 / dist[w] : 1) + delta[w]);
       }
-      if (v !== s) out[v] += delta[v];
+      if (v !== s) out[v] += linear ? dist[v] * delta[v] : delta[v];
     }
   }
   return out;

@@ -49,6 +49,15 @@ export interface BetweennessOptions {
   seed?: number;
   /** Use exactly these source nodes (indices); overrides k. */
   sources?: ArrayLike<number>;
+  /**
+   * How a sampled run credits each (source, target) pair: "linear" (Geisberger, Sanders &
+   * Schultes' linear scaling: v gets the share d(s,v)/d(s,t), the total doubled; undirected graphs
+   * only) or "plain" (the whole σ-fraction, as networkx's k). Default: "linear" when sampling an
+   * undirected graph, else "plain". Both estimate the same (networkx-normalised) betweenness; on
+   * the 200k-node benchmark network linear scaling with 192 sources ranks the top nodes better than
+   * plain sampling with 256 (see the engine README). Ignored for exact runs.
+   */
+  scaling?: "linear" | "plain";
 }
 
 export interface Betweenness {
@@ -57,11 +66,13 @@ export interface Betweenness {
   exact: boolean;
   /** Number of source nodes used. */
   sources: number;
+  /** How sampled pairs were credited (always "plain" when exact). */
+  scaling: "linear" | "plain";
   /** Threads that did the work (betweennessParallel only; a failed worker's share falls back). */
   threads?: number;
 }
 
-export const DEFAULT_BETWEENNESS_SAMPLES = 256;
+export const DEFAULT_BETWEENNESS_SAMPLES = 192;
 /** From this many nodes on, nodes are relabelled in BFS order first (cache locality). */
 const RELABEL_MIN_NODES = 20_000;
 
@@ -76,6 +87,8 @@ export interface BetweennessPlan {
   targets: Int32Array;
   perm: Int32Array | null;
   normalized: boolean;
+  /** Linear scaling (sampled, undirected). */
+  linear: boolean;
 }
 
 export function planBetweenness(graph: GraphLike, options: BetweennessOptions = {}): BetweennessPlan {
@@ -91,18 +104,31 @@ export function planBetweenness(graph: GraphLike, options: BetweennessOptions = 
     if (k < n) sources = sampleWithoutReplacement(n, Math.max(1, k), createRng(options.seed ?? 1));
     else sources = Int32Array.from({ length: n }, (_, i) => i);
   }
+  const sampled = sources.length < n;
+  if (options.scaling === "linear" && g.directed)
+    throw new RangeError('linear scaling needs an undirected graph; use scaling: "plain"');
+  const linear = sampled && !g.directed && (options.scaling ?? "linear") === "linear";
   let offsets = g.offsets;
   let targets = g.targets;
   let perm: Int32Array | null = null;
   let kernelSources = sources;
   if (n >= RELABEL_MIN_NODES && sources.length > 1) {
-    const r = bfsRelabel(n, g.offsets, g.targets, g.weights);
+    const r = bfsRelabel(n, g.offsets, g.targets, g.inOffsets, g.inTargets);
     offsets = r.offsets;
     targets = r.targets;
     perm = r.perm;
     kernelSources = sources.map((s) => r.perm[s]);
   }
-  return { g, sources, kernelSources, offsets, targets, perm, normalized: options.normalized ?? true };
+  return {
+    g,
+    sources,
+    kernelSources,
+    offsets,
+    targets,
+    perm,
+    normalized: options.normalized ?? true,
+    linear,
+  };
 }
 
 /** Maps raw kernel sums back to node order and scales them like networkx. Internal. */
@@ -116,14 +142,15 @@ export function finishBetweenness(plan: BetweennessPlan, raw: Float64Array): Bet
   if (plan.normalized) scale = n > 2 ? 1 / ((n - 1) * (n - 2)) : 1;
   else if (!g.directed) scale = 0.5;
   if (count < n && count > 0) scale *= n / count;
+  if (plan.linear) scale *= 2;
   if (scale !== 1) for (let v = 0; v < n; v++) values[v] *= scale;
-  return { values, exact: count === n, sources: count };
+  return { values, exact: count === n, sources: count, scaling: plan.linear ? "linear" : "plain" };
 }
 
 /**
  * Betweenness centrality c(v) = Σ_{s≠v≠t} σ(s,t|v)/σ(s,t) by Brandes' algorithm with BFS.
  * Sampled: sums the dependencies of k uniformly drawn sources and scales by n/k (an unbiased
- * estimate, as networkx's `k`). Normalised like networkx betweenness_centrality(normalized=True):
+ * estimate, as networkx's `k`; with linear scaling on undirected graphs by default, see `scaling`). Normalised like networkx betweenness_centrality(normalized=True):
  * × 1/((n−1)(n−2)) for directed and undirected graphs alike; unnormalised undirected values are
  * halved (each pair counted once). (networkx leaves out the n/k factor for unnormalised sampled
  * directed values; here it is always applied.) Runs on the calling thread; see betweennessParallel.
@@ -132,7 +159,7 @@ export function betweenness(graph: GraphLike, options: BetweennessOptions = {}):
   const plan = planBetweenness(graph, options);
   const raw = new Float64Array(plan.g.n);
   const src = plan.kernelSources;
-  accumulateDependencies(plan.g.n, plan.offsets, plan.targets, src, 0, src.length, raw);
+  accumulateDependencies(plan.g.n, plan.offsets, plan.targets, src, 0, src.length, raw, plan.linear);
   return finishBetweenness(plan, raw);
 }
 

@@ -29,7 +29,7 @@ const accumulateDependencies = ${accumulateDependencies.toString()};
 parentPort.on("message", (t) => {
   try {
     const out = new Float64Array(t.n);
-    accumulateDependencies(t.n, t.offsets, t.targets, t.sources, t.from, t.to, out);
+    accumulateDependencies(t.n, t.offsets, t.targets, t.sources, t.from, t.to, out, t.linear);
     parentPort.postMessage({ out }, [out.buffer]);
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
@@ -58,7 +58,7 @@ export async function betweennessParallel(
   );
   const raw = new Float64Array(n);
   if (threads <= 1 || work < (options.minWork ?? PARALLEL_MIN_WORK)) {
-    accumulateDependencies(n, plan.offsets, plan.targets, sources, 0, sources.length, raw);
+    accumulateDependencies(n, plan.offsets, plan.targets, sources, 0, sources.length, raw, plan.linear);
     return { ...finishBetweenness(plan, raw), threads: 1 };
   }
   const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * sources.length) / threads));
@@ -67,7 +67,16 @@ export async function betweennessParallel(
   let workerShares = 0;
   const runHere = (t: number) => {
     const out = new Float64Array(n);
-    accumulateDependencies(n, plan.offsets, plan.targets, sources, bounds[t], bounds[t + 1], out);
+    accumulateDependencies(
+      n,
+      plan.offsets,
+      plan.targets,
+      sources,
+      bounds[t],
+      bounds[t + 1],
+      out,
+      plan.linear,
+    );
     return out;
   };
   try {
@@ -100,10 +109,11 @@ export async function betweennessParallel(
         sources,
         from: bounds[t],
         to: bounds[t + 1],
+        linear: plan.linear,
       });
     }
     // The calling thread's own share, while the workers run.
-    accumulateDependencies(n, plan.offsets, plan.targets, sources, bounds[0], bounds[1], raw);
+    accumulateDependencies(n, plan.offsets, plan.targets, sources, bounds[0], bounds[1], raw, plan.linear);
     const results = await Promise.all(parts);
     for (const part of results) for (let v = 0; v < n; v++) raw[v] += part[v];
   } finally {

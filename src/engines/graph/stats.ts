@@ -26,8 +26,10 @@ export interface GraphStatsOptions {
   seed?: number;
   /** Exact betweenness up to this many nodes (default 5000)… */
   exactUpTo?: number;
-  /** …sampled from this many sources beyond (default 256). */
+  /** …sampled from this many sources beyond (default 192). */
   samples?: number;
+  /** How sampled sources are credited (default "linear" when undirected; see BetweennessOptions). */
+  scaling?: "linear" | "plain";
   /**
    * Louvain runs (seeds seed, seed+1, …) keeping the best modularity. Default: 10 while the graph
    * has at most 50,000 edges (cheap there, and steadier communities), else 1.
@@ -39,7 +41,7 @@ export interface GraphStatsOptions {
 
 export interface GraphStatsResult {
   stats: GraphStats;
-  betweenness: { exact: boolean; sources: number };
+  betweenness: { exact: boolean; sources: number; scaling: "linear" | "plain" };
   selfLoops: number;
   mergedDuplicates: number;
   /** Milliseconds spent in each step. */
@@ -74,6 +76,7 @@ export async function graphStats(
     seed,
     k: g.n <= exactUpTo ? g.n : (options.samples ?? DEFAULT_BETWEENNESS_SAMPLES),
     threads: options.threads,
+    scaling: options.scaling,
   });
   const tBetweenness = lap();
   return {
@@ -87,7 +90,7 @@ export async function graphStats(
       top_degree: topNodes(g, deg, top),
       top_betweenness: topNodes(g, bc.values, top),
     },
-    betweenness: { exact: bc.exact, sources: bc.sources },
+    betweenness: { exact: bc.exact, sources: bc.sources, scaling: bc.scaling },
     selfLoops: g.selfLoops,
     mergedDuplicates: g.mergedDuplicates,
     louvainRuns,

@@ -1014,7 +1014,7 @@ export function analyseNetworks(rows: readonly LinkRow[]): NetworkAnalysis {
   const csr = csrFromIndexedEdges({ n: ids.length, source: src, target: dst, ids });
   const comps = connectedComponents(csr);
   const comm = louvain(csr, { seed: 1, restarts: csr.m <= 50_000 ? 3 : 1 });
-  // Exact betweenness on small graphs; sampled (256 sources, as the engine's default) beyond 2,000.
+  // Exact betweenness on small graphs; sampled (the engine's default sources, linear scaling) beyond 2,000.
   const bc = betweenness(csr, { seed: 1, exactUpTo: 2000 });
   const brokers = findBrokers(csr, {
     betweenness: bc.values,
