@@ -135,7 +135,17 @@ describe("lantern graph stats", () => {
       "calls",
     );
     const noColumn = await inProcess("graph", "stats", "--edges", karate, "--weight", "calls");
-    for (const r of [missing, oneColumn, badWeight, noColumn]) {
+    const badScaling = await inProcess("graph", "stats", "--edges", karate, "--scaling", "log");
+    const linearDirected = await inProcess(
+      "graph",
+      "stats",
+      "--edges",
+      karate,
+      "--directed",
+      "--scaling",
+      "linear",
+    );
+    for (const r of [missing, oneColumn, badWeight, noColumn, badScaling, linearDirected]) {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe("");
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -144,6 +154,22 @@ describe("lantern graph stats", () => {
     expect(oneColumn.stderr).toMatch(/has 1 column in its header; an edge list needs at least two/);
     expect(badWeight.stderr).toMatch(/line 3: weight "lots" in column "calls" is not a number/);
     expect(noColumn.stderr).toMatch(/no column named "calls"/);
+    expect(badScaling.stderr).toMatch(/--scaling must be "linear" or "plain", not "log"/);
+    expect(linearDirected.stderr).toMatch(/--scaling linear needs an undirected graph/);
+  });
+
+  it("samples betweenness beyond --exact-up-to, with linear scaling unless told plain", async () => {
+    const args = ["graph", "stats", "--edges", karate, "--exact-up-to", "10", "--samples", "8"];
+    // One at a time: inProcess captures this process's stdout and stderr.
+    const linear = await inProcess(...args, "--format", "json");
+    const plain = await inProcess(...args, "--format", "json", "--scaling", "plain");
+    expect(linear.code).toBe(0);
+    expect(linear.stderr).toMatch(/estimated from 8 sampled source nodes \(seed 1, linear scaling\)/);
+    expect(plain.stderr).toMatch(/estimated from 8 sampled source nodes \(seed 1, plain scaling\)/);
+    const a = JSON.parse(linear.stdout).top_betweenness;
+    const b = JSON.parse(plain.stdout).top_betweenness;
+    expect(a).toHaveLength(10);
+    expect(a).not.toEqual(b);
   });
 });
 

@@ -186,13 +186,13 @@ async function stats(options: StatsOptions): Promise<void> {
   const exactUpTo = wholeNumber("exact-up-to", options.exactUpTo, 0);
   const scaling = options.scaling;
   if (scaling !== undefined && scaling !== "linear" && scaling !== "plain")
-    throw new Error(`--scaling must be "linear" or "plain", not "${scaling}"`);
+    throw new CliError(`--scaling must be "linear" or "plain", not "${scaling}"`);
   const threads = options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1);
   const { graph, notes, showProgress } = await readEdgeList(options);
   if (showProgress) process.stderr.write(`analysing ${graph.n} nodes, ${graph.m} links…\n`);
   const { graphStats } = await import("../../engines/graph/index.ts");
   if (scaling === "linear" && graph.directed)
-    throw new Error(
+    throw new CliError(
       "--scaling linear needs an undirected graph (leave out --directed, or use --scaling plain)",
     );
   const result = await graphStats(graph, {

@@ -185,13 +185,13 @@ describe("graphStats", () => {
     ]);
     expect(r.stats.top_betweenness.map((t) => t.id)).toEqual(["0", "33", "32"]);
     expect(r.stats.top_betweenness[0].value).toBeCloseTo(0.43763528, 7);
-    expect(r.betweenness).toEqual({ exact: true, sources: 34 });
+    expect(r.betweenness).toEqual({ exact: true, sources: 34, scaling: "plain" });
     expect(r.louvainRuns).toBe(10);
   });
 
   it("samples betweenness beyond exactUpTo", async () => {
     const r = await graphStats(karate(), { exactUpTo: 20, samples: 8 });
-    expect(r.betweenness).toEqual({ exact: false, sources: 8 });
+    expect(r.betweenness).toEqual({ exact: false, sources: 8, scaling: "linear" });
   });
 
   it("closeness of the chart's hub", () => {
