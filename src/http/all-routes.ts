@@ -13,6 +13,7 @@ import { linkagePages, linkageRoutes } from "../modules/linkage/index.ts";
 import { missingPages, missingRoutes } from "../modules/missing/index.ts";
 import { peoplePages, peopleRoutes } from "../modules/people/index.ts";
 import { referralPages, referralRoutes, screeningPages } from "../modules/referrals/index.ts";
+import { reportingPages, reportingRoutes } from "../modules/reporting/index.ts";
 import { timelineRoutes } from "../modules/timeline/index.ts";
 import { meetingsPages, trackerPages, trackerRoutes } from "../modules/tracker/index.ts";
 import { shellPages } from "../web/pages.ts";
@@ -52,5 +53,7 @@ export function allRoutes(app: App): RouteDef[] {
     ...importsPages(app),
     ...linkageRoutes(app),
     ...linkagePages(app),
+    ...reportingRoutes(app),
+    ...reportingPages(app),
   ];
 }

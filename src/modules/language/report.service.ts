@@ -14,12 +14,12 @@ import type { Category } from "../../engines/language/index.ts";
 import { LONDON } from "../../platform/clock.ts";
 import { Invalid } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { renderLineChart } from "../../web/chart.ts";
+import { type Cell, rateOf, suppressList, suppressOne, suppressTable } from "../access/index.ts";
 import type { Actor } from "../audit/audit.service.ts";
 import { audit, auditFor } from "../audit/audit.service.ts";
 import type { Role } from "../identity/roles.ts";
-import { renderLineChart } from "./chart.ts";
 import { CATEGORY_LABELS } from "./language.schema.ts";
-import { type Cell, rateOf, suppressList, suppressOne, suppressTable } from "./suppress.ts";
 
 export const BRIEFING_WINDOW_DAYS = 90;
 export const MAX_MONTHS = 36;
