@@ -3,6 +3,7 @@
 // may see it, clear errors for a bad quarter, and the audit of every view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoCounty, generateCounty, seedDemo } from "../../src/modules/demo/index.ts";
+import { AGENCY_KIND_LABELS } from "../../src/modules/reporting/index.ts";
 import { quartersEnding } from "../../src/modules/reporting/partnership.service.ts";
 import { TestClock } from "../../src/platform/clock.ts";
 import { Client, type TestApp, testApp } from "./app.ts";
@@ -76,16 +77,7 @@ describe("partnership report", () => {
     expect(r.quarters[3].label).toBe("Oct–Dec 2026 (to date)");
 
     const kindOf = new Map(county.agencies.map((a) => [a.id, a.kind]));
-    const labels: Record<string, string> = {
-      police: "Police",
-      social_care: "Children's social care",
-      health: "Health",
-      school: "Schools and education",
-      youth_justice: "Youth justice",
-      voluntary: "Voluntary sector",
-      council: "Council (other services)",
-      partnership: "Safeguarding partnership",
-    };
+    const labels: Record<string, string> = AGENCY_KIND_LABELS;
     const live = county.referrals.filter((x) => x.status !== "withdrawn");
     let nonZero = 0;
     for (let i = 0; i < 4; i++) {
