@@ -1,6 +1,7 @@
 // The partnership report on a seeded demo county: its figures against counts made here in
 // JavaScript from the generator's own rows, small numbers hidden everywhere (page and JSON), who
 // may see it, clear errors for a bad quarter, and the audit of every view.
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoCounty, generateCounty, seedDemo } from "../../src/modules/demo/index.ts";
 import { AGENCY_KIND_LABELS } from "../../src/modules/reporting/index.ts";
@@ -152,12 +153,55 @@ describe("partnership report", () => {
     );
   });
 
+  it("downloads as a spreadsheet with the same figures and the same hidden numbers, audited", async () => {
+    const committee = await signedIn("committee");
+    const json = (await committee.api("GET", "/api/v1/reports/partnership?to=2026-07")).json();
+    const page = await committee.get("/reports/partnership?to=2026-07");
+    expect(page.body).toContain('href="/reports/partnership.xlsx?to=2026-07"');
+    const res = await committee.get("/reports/partnership.xlsx?to=2026-07");
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-disposition"]).toContain(
+      "lantern-partnership-report-2025-10-to-2026-07.xlsx",
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      "Referrals",
+      "Screening",
+      "Children",
+      "Missing",
+      "MACE",
+      "Disruption",
+    ]);
+    const ws = wb.getWorksheet("Referrals")!;
+    expect(String(ws.getCell("A1").value)).toMatch(
+      /^OFFICIAL\. Partnership report, Oct–Dec 2025 to Jul–Sep 2026/,
+    );
+    // The "All referrals" row: numbers where the page shows them, the same marks where it hides them.
+    let totals: unknown[] | undefined;
+    ws.eachRow((row) => {
+      if (row.getCell(1).value === "All referrals") totals = (row.values as unknown[]).slice(2, 6);
+    });
+    expect(totals).toEqual(json.referrals.byAgency.totals.map((f: Figure) => (f.hidden ? f.shown : f.value)));
+    const marks: unknown[] = [];
+    for (const w of wb.worksheets) w.eachRow((row) => row.eachCell((c) => marks.push(c.value)));
+    expect(marks).toContain("<5");
+    for (const v of marks) if (typeof v === "number") expect(v === 0 || v >= 5).toBe(true);
+    const audit = await t.app.db
+      .selectFrom("audit_log")
+      .select("record_id")
+      .where("action", "=", "reporting.partnership.download")
+      .execute();
+    expect(audit.map((a) => a.record_id)).toEqual(["2025-10..2026-07"]);
+  });
+
   it("is refused to roles that work with children's records, and to anyone signed out", async () => {
     for (const role of ["practitioner", "screener", "mace_coordinator", "admin", "auditor"]) {
       if (!county.users.some((u) => u.roles.includes(role as never))) continue;
       const c = await signedIn(role);
       expect((await c.get("/reports/partnership")).statusCode, role).toBe(403);
       expect((await c.api("GET", "/api/v1/reports/partnership")).statusCode, role).toBe(403);
+      expect((await c.get("/reports/partnership.xlsx")).statusCode, role).toBe(403);
     }
     for (const role of ["analyst", "manager", "committee"]) {
       const c = await signedIn(role);

@@ -347,7 +347,7 @@ export async function buildPartnershipReport(
   app: App,
   viewer: Viewer,
   actor: Actor,
-  options: { to?: string } = {},
+  options: { to?: string; download?: boolean } = {},
 ): Promise<PartnershipReport> {
   const now = app.clock.now();
   const quarters = quartersEnding(now, options.to);
@@ -451,10 +451,12 @@ export async function buildPartnershipReport(
       await audit(
         tx,
         auditFor(actor, {
-          action: "reporting.partnership.view",
+          action: options.download ? "reporting.partnership.download" : "reporting.partnership.view",
           recordType: "partnership_report",
           recordId: `${quarters[0].key}..${quarters[quarters.length - 1].key}`,
-          reason: "partnership report (aggregates, small numbers hidden)",
+          reason: options.download
+            ? "partnership report downloaded to Excel (aggregates, small numbers hidden)"
+            : "partnership report (aggregates, small numbers hidden)",
           details: { quarters: quarters.map((q) => q.key) },
         }),
       );
