@@ -42,6 +42,8 @@ export default defineConfig({
       PORT: String(PORT),
       DATA_DIR,
       DEMO_CHILDREN: "300",
+      // The demo cohort has 9 children: the whole tracker needs a second person's approval.
+      BULK_EXPORT_CHILDREN: "6",
       LOG_LEVEL: "warn",
       DATABASE_URL: "",
       COOKIE_SECURE: "true",

@@ -1,6 +1,7 @@
 // Every route and page Lantern serves, module by module. A module adds its routes here.
 import type { App } from "../app.ts";
 import { adminPages } from "../modules/admin/index.ts";
+import { approvalsPages } from "../modules/approvals/index.ts";
 import { assessmentPages, assessmentRoutes } from "../modules/assessments/index.ts";
 import { auditPages } from "../modules/audit/index.ts";
 import { contextsPages, contextsRoutes } from "../modules/contexts/index.ts";
@@ -53,6 +54,7 @@ export function allRoutes(app: App): RouteDef[] {
     ...importsPages(app),
     ...linkageRoutes(app),
     ...linkagePages(app),
+    ...approvalsPages(app),
     ...reportingRoutes(app),
     ...reportingPages(app),
   ];

@@ -36,6 +36,8 @@ export const configSchema = z.object({
   DEMO_SEED: bool.default(true),
   DEMO_CHILDREN: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** An export listing more children than this needs a second person's approval. */
+  BULK_EXPORT_CHILDREN: z.coerce.number().int().min(0).max(1_000_000).default(25),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sessionSecret: string };

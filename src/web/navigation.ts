@@ -30,6 +30,7 @@ export const NAVIGATION: NavItem[] = [
   // Analysts and administrators reach the data-gaps report from Imports and linkage.
   { href: "/data-gaps", text: "Data gaps", roles: ["manager"] },
   { href: "/reports/partnership", text: "Partnership report", roles: ["manager", "analyst", "committee"] },
+  { href: "/approvals", text: "Approvals", roles: ["manager"] },
   { href: "/audit", text: "Audit", roles: ["auditor"] },
   { href: "/admin/jobs", text: "Jobs", roles: ["admin"] },
   { href: "/language", text: "Language", roles: "all" },

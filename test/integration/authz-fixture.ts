@@ -7,6 +7,7 @@ import type { App } from "../../src/app.ts";
 import type { AuthzFixture } from "../../src/http/routes.ts";
 import { ensureDictionary } from "../../src/modules/language/index.ts";
 import { newId } from "../../src/platform/ids.ts";
+import { approvalsFixture } from "./approvals.fixture.ts";
 import { intelligenceFixture } from "./intelligence.fixture.ts";
 import { linkageFixture } from "./linkage.fixture.ts";
 import { referralsFixture } from "./referrals.fixture.ts";
@@ -89,6 +90,7 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
   const linkage = await linkageFixture(app, ctx, childId);
   const referrals = await referralsFixture(app, ctx, childId);
   const tracker = await trackerFixture(app, ctx, childId);
+  const approvals = await approvalsFixture(app, ctx);
   return {
     childId,
     breakGlassId,
@@ -99,5 +101,6 @@ export async function buildFixture(app: App, ctx: FixtureContext): Promise<Authz
     ...linkage,
     ...referrals,
     ...tracker,
+    ...approvals,
   };
 }

@@ -69,6 +69,8 @@ export type ChildDecision = {
   relationships: readonly RelationshipKind[];
   /** May see who has looked at this record (the allocated worker; auditors are allowed by role). */
   accessLog: boolean;
+  /** Works for the agency that owns the record (or asked for the export, for approvals). */
+  sameAgency: boolean;
 };
 
 const has = (s: Subject, roles: readonly Role[]) => s.roles.some((r) => roles.includes(r));
@@ -85,6 +87,7 @@ export function decideChildAccess(s: Subject, c: ChildAccessContext): ChildDecis
     basis: safeguarding ? "signpost" : "none",
     relationships: c.relationships,
     accessLog: s.roles.includes("auditor"),
+    sameAgency: s.agencyId === c.owningAgencyId,
     why: safeguarding
       ? "No legitimate relationship: you can see that the child is known and whom to contact."
       : "Your role does not give access to children's records.",
@@ -247,6 +250,11 @@ export const RECORD_POLICIES = {
     describe:
       "Review a cohort entry, record panel minutes, or end the entry (role-gated to MACE coordinators): with access to the child's record",
     expect: (d) => (d.read ? "ok" : "denied"),
+  },
+  "export.approve": {
+    describe:
+      "See or decide a bulk-export request (role-gated to managers): only a manager of the agency that asked for it, and never the person who asked (the test's requests are made by another user of the record's owning agency)",
+    expect: (d) => (d.sameAgency ? "ok" : "denied"),
   },
   "child.masterIndex": {
     describe:

@@ -116,3 +116,19 @@ export class IdentityService {
     await q.deleteSession(this.db, sessionId);
   }
 }
+
+/**
+ * Re-authentication before an export or an approval: true when `password` is the user's own.
+ * (Not throttled like sign-in: the user is already signed in, and every attempt is audited by
+ * the caller.)
+ */
+export async function passwordConfirmed(db: Kysely<DB>, userId: string, password: string): Promise<boolean> {
+  if (!password) return false;
+  const row = await db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  if (!row) return false;
+  return verify(row.password_hash, password).catch(() => false);
+}

@@ -3,7 +3,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { verify } from "@node-rs/argon2";
 import type { FastifyRequest } from "fastify";
 import { type ZodType, z } from "zod";
 import type { App } from "../../app.ts";
@@ -12,6 +11,7 @@ import { formatLondon } from "../../platform/clock.ts";
 import { AppError, Invalid } from "../../platform/errors.ts";
 import { newToken } from "../../platform/ids.ts";
 import { actorOf } from "../access/access.service.ts";
+import { passwordConfirmed } from "../identity/index.ts";
 import { childIdParams } from "../people/people.schema.ts";
 import {
   ASSESSMENT_LABELS,
@@ -916,12 +916,7 @@ export function intelligencePages(app: App, s: Services): RouteDef[] {
         const parsed = chartQuery.safeParse(fields);
         if (!parsed.success) throw new Invalid("The chart's filters have a problem", zodIssues(parsed));
         const q = parsed.data as unknown as ChartQuery;
-        const row = await app.db
-          .selectFrom("users")
-          .select("password_hash")
-          .where("id", "=", user!.id)
-          .executeTakeFirstOrThrow();
-        if (!(await verify(row.password_hash, str(f.password)).catch(() => false))) {
+        if (!(await passwordConfirmed(app.db, user!.id, str(f.password)))) {
           return reply.page(
             "intelligence/views/export.njk",
             {

@@ -2,12 +2,12 @@
 // the review queue, a pair with its explanation and the decision, a decision with undo, unmatched
 // records (create a child), a child's master index entry (split), and the data-gaps report with
 // its chart, tables and Excel export.
-import { verify } from "@node-rs/argon2";
 import type { FastifyRequest } from "fastify";
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly, type SessionUser } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
 import { actorOf } from "../access/access.service.ts";
+import { passwordConfirmed } from "../identity/index.ts";
 import { fixtureId } from "../imports/imports.schema.ts";
 import { DATA_GAPS_ROLES, hasRole, LINKAGE_ROLES, RUN_ROLES } from "../imports/index.ts";
 import { completenessChart } from "./data-gaps.chart.ts";
@@ -534,12 +534,7 @@ export function linkagePages(app: App): RouteDef[] {
       access: rolesOnly(...DATA_GAPS_ROLES),
       example: (f) => ({ form: { password: f.password } }),
       handler: async ({ req, reply, user }) => {
-        const row = await app.db
-          .selectFrom("users")
-          .select("password_hash")
-          .where("id", "=", user!.id)
-          .executeTakeFirstOrThrow();
-        if (!(await verify(row.password_hash, str(form(req).password)).catch(() => false))) {
+        if (!(await passwordConfirmed(app.db, user!.id, str(form(req).password)))) {
           return reply.page(
             "linkage/views/data-gaps-export.njk",
             {

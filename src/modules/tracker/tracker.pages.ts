@@ -2,7 +2,6 @@
 // child to the cohort, the child's "following" page (entry, reviews, plan, actions, missing,
 // placements, contexts) with its forms, and the MACE panel's membership.
 import { randomUUID } from "node:crypto";
-import { verify } from "@node-rs/argon2";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { App } from "../../app.ts";
@@ -10,6 +9,14 @@ import { defineRoute, type RouteDef, rolesOnly, type SessionUser } from "../../h
 import { formatLondon } from "../../platform/clock.ts";
 import { type FieldIssue, Invalid, NotFound } from "../../platform/errors.ts";
 import { actorOf } from "../access/access.service.ts";
+import {
+  approvedExport,
+  markDownloaded,
+  needsApproval,
+  passwordConfirmed,
+  renderApprovals,
+  requestExport,
+} from "../approvals/index.ts";
 import { audit, auditFor } from "../audit/audit.service.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
 import { renderChildPage } from "./child.page.ts";
@@ -24,6 +31,7 @@ import {
   agencyList,
   awaitingEntry,
   childByReference,
+  countTracker,
   endPanelMember,
   leaveCohort,
   listTracker,
@@ -38,6 +46,7 @@ import {
   FLAGS,
   filterParams,
   headers,
+  type TrackerQuery,
   type TrackerRow,
   trackerQuery,
 } from "./tracker.table.ts";
@@ -147,6 +156,7 @@ export function trackerPages(app: App): RouteDef[] {
           ...(q.dir ? [["dir", q.dir]] : []),
         ].map(([name, value]) => ({ name, value })),
         isCoordinator: user.roles.includes("mace_coordinator"),
+        bulkThreshold: app.config.BULK_EXPORT_CHILDREN,
         alerts: list.alerts.map((a) => ({
           ...a,
           at: shortDateTime(a.raised_at),
@@ -163,6 +173,67 @@ export function trackerPages(app: App): RouteDef[] {
       },
       status,
     );
+  }
+
+  /** The filters and order of a tracker view, as stored with an export request and replayed. */
+  const trackerParams = (q: TrackerQuery): Record<string, string | string[]> => {
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of filterParams(q).entries()) {
+      if (k === "flag") out.flag = [...((out.flag as string[] | undefined) ?? []), v];
+      else out[k] = v;
+    }
+    if (q.sort) out.sort = q.sort;
+    if (q.dir) out.dir = q.dir;
+    return out;
+  };
+
+  /**
+   * Builds the tracker workbook (the rows this user may see, filtered and ordered) and sends it.
+   * `beforeSend` runs once the file is built (an approved bulk export is marked downloaded there):
+   * if it throws, nothing is sent.
+   */
+  async function sendTrackerWorkbook(
+    reply: FastifyReply,
+    user: SessionUser,
+    actor: ReturnType<typeof actorOf>,
+    q: TrackerQuery,
+    beforeSend?: (rows: number) => Promise<void>,
+  ) {
+    const at = app.clock.now();
+    const reference = `EXP-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const list = await listTracker(app, user, actor, q, "export");
+    const ags = await agencies();
+    const buf = await trackerWorkbook(list.rows, {
+      userName: user.displayName,
+      agencyName: user.agencyName,
+      at,
+      reference,
+      filters: describeFilters(q, (id) => ags.find((a) => a.id === id)?.name),
+      visible: list.visible,
+    });
+    await beforeSend?.(list.rows.length);
+    reply
+      .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .header(
+        "content-disposition",
+        `attachment; filename="mace-tracker-${formatLondon(at, "yyyy-MM-dd-HHmm")}.xlsx"`,
+      )
+      .header("cache-control", "no-store")
+      .header("x-lantern-export", reference)
+      .header(
+        "x-lantern-watermark",
+        encodeURIComponent(
+          watermarkText({
+            userName: user.displayName,
+            agencyName: user.agencyName,
+            at,
+            reference,
+            filters: "",
+            visible: 0,
+          }),
+        ),
+      );
+    return reply.send(buf);
   }
 
   const renderChild = (
@@ -190,20 +261,14 @@ export function trackerPages(app: App): RouteDef[] {
       summary:
         "Export the tracker (as filtered and sorted) to Excel: re-enter your password; watermarked and audited",
       access: safeguarding,
-      example: (f) => ({ form: { password: f.password } }),
+      // With a reason, so that a subject who sees more children than BULK_EXPORT_CHILDREN gets a
+      // request recorded (also "ok") rather than the form again.
+      example: (f) => ({ form: { password: f.password, reason: "Whole cohort for the MACE audit (test)" } }),
       handler: async ({ req, reply, user }) => {
         const form = formOf(req);
         const q = trackerQuery.parse(form);
         const actor = actorOf(user!, req);
-        const row = await app.db
-          .selectFrom("users")
-          .select("password_hash")
-          .where("id", "=", user!.id)
-          .executeTakeFirstOrThrow();
-        const ok =
-          str(form, "password") &&
-          (await verify(row.password_hash, str(form, "password")).catch(() => false));
-        if (!ok) {
+        if (!(await passwordConfirmed(app, user!.id, str(form, "password")))) {
           await app.access.asUser(user!, (tx) =>
             audit(
               tx,
@@ -230,40 +295,76 @@ export function trackerPages(app: App): RouteDef[] {
             400,
           );
         }
-        const at = app.clock.now();
-        const reference = `EXP-${randomUUID().slice(0, 8).toUpperCase()}`;
-        const list = await listTracker(app, user!, actor, q, "export");
-        const ags = await agencies();
-        const buf = await trackerWorkbook(list.rows, {
-          userName: user!.displayName,
-          agencyName: user!.agencyName,
-          at,
-          reference,
-          filters: describeFilters(q, (id) => ags.find((a) => a.id === id)?.name),
-          visible: list.visible,
-        });
-        reply
-          .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-          .header(
-            "content-disposition",
-            `attachment; filename="mace-tracker-${formatLondon(at, "yyyy-MM-dd-HHmm")}.xlsx"`,
-          )
-          .header("cache-control", "no-store")
-          .header("x-lantern-export", reference)
-          .header(
-            "x-lantern-watermark",
-            encodeURIComponent(
-              watermarkText({
-                userName: user!.displayName,
-                agencyName: user!.agencyName,
-                at,
-                reference,
-                filters: "",
-                visible: 0,
-              }),
-            ),
+        // A bulk export (more children than BULK_EXPORT_CHILDREN) waits for a second person.
+        const count = await countTracker(app, user!, q);
+        if (needsApproval(app, count)) {
+          const ags = await agencies();
+          try {
+            const made = await requestExport(app, user!, actor, {
+              kind: "tracker",
+              params: trackerParams(q),
+              filterText: describeFilters(q, (id) => ags.find((a) => a.id === id)?.name),
+              children: count,
+              reason: str(form, "reason"),
+            });
+            return reply.page("tracker/views/export-requested.njk", {
+              title: "Export sent for approval",
+              reference: made.reference,
+              children: count,
+              threshold: app.config.BULK_EXPORT_CHILDREN,
+            });
+          } catch (e) {
+            if (!(e instanceof Invalid)) throw e;
+            const message = e.fields[0]?.message ?? e.message;
+            return renderTracker(
+              req,
+              reply,
+              user!,
+              form,
+              {
+                errors: [{ text: message, href: "#reason" }],
+                byField: { reason: message },
+                exportOpen: true,
+              },
+              400,
+            );
+          }
+        }
+        return sendTrackerWorkbook(reply, user!, actor, q);
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/tracker/export/:requestId/download",
+      kind: "page",
+      summary:
+        "Download a bulk tracker export a manager has approved: the requester only, once, within a day; re-enter your password; built now under your access",
+      access: safeguarding,
+      params: z.object({ requestId: z.uuid({ message: "must be an id" }) }),
+      example: (f) => ({ params: { requestId: f.approvedExportId }, form: { password: f.password } }),
+      handler: async ({ req, reply, user, params }) => {
+        const form = formOf(req);
+        const actor = actorOf(user!, req);
+        const r = await approvedExport(app, user!, params.requestId, "tracker");
+        if (!(await passwordConfirmed(app, user!.id, str(form, "password")))) {
+          const message = str(form, "password")
+            ? "The password is not correct"
+            : "Enter your password to download the export";
+          return renderApprovals(
+            app,
+            reply,
+            user!,
+            {
+              errors: [{ text: message, href: `#password-${r.id}` }],
+              byField: { [`password-${r.id}`]: message },
+            },
+            400,
           );
-        return reply.send(buf);
+        }
+        const q = trackerQuery.parse(r.params);
+        return sendTrackerWorkbook(reply, user!, actor, q, async (rows) =>
+          markDownloaded(app, user!, actor, r, { rows }),
+        );
       },
     }),
     defineRoute({

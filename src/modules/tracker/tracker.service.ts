@@ -79,6 +79,15 @@ export async function trackerRows(tx: Kysely<DB>, now: Date): Promise<TrackerRow
 }
 
 /** The rows the user may see (row-level security), filtered and sorted; the view is audited. */
+/**
+ * How many cohort rows this user may see with these filters (to decide whether an export needs a
+ * second person's approval). Only a count leaves; nothing about a child.
+ */
+export async function countTracker(app: App, u: SessionUser, q: TrackerQuery): Promise<number> {
+  const now = app.clock.now();
+  return app.access.asUser(u, async (tx) => filterRows(await trackerRows(tx, now), q).length);
+}
+
 export async function listTracker(app: App, u: SessionUser, actor: Actor, q: TrackerQuery, purpose = "view") {
   const now = app.clock.now();
   const today = londonDate(now);
