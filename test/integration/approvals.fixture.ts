@@ -17,7 +17,8 @@ export async function approvalsFixture(app: App, ctx: FixtureContext) {
   const now = new Date();
   const base = {
     kind: "tracker" as const,
-    params: JSON.stringify({ sort: "child", dir: "asc", _filterText: "none" }),
+    params: JSON.stringify({ sort: "child", dir: "asc" }),
+    filter_text: "none (the whole cohort you can see)",
     children: 40,
     reason: "Annual audit of the cohort for the partnership board",
     requested_at: now,

@@ -9,6 +9,7 @@ create table export_requests (
   reference text not null unique,
   kind text not null check (kind in ('tracker')),
   params jsonb not null,
+  filter_text text not null,
   children integer not null check (children >= 0),
   reason text not null check (length(trim(reason)) >= 10),
   requested_by uuid not null references users(id),

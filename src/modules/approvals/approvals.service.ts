@@ -121,6 +121,7 @@ function selectRequests(tx: Tx) {
       "e.reference",
       "e.kind",
       "e.params",
+      "e.filter_text",
       "e.children",
       "e.reason",
       "e.requested_by",
@@ -171,7 +172,8 @@ export async function requestExport(
         id,
         reference,
         kind: input.kind,
-        params: JSON.stringify({ ...input.params, _filterText: input.filterText }),
+        params: JSON.stringify(input.params),
+        filter_text: input.filterText,
         children: input.children,
         reason,
         requested_by: u.id,
@@ -193,12 +195,6 @@ export async function requestExport(
   return { id, reference };
 }
 
-function withFilterText<T extends { params: unknown }>(r: T): T & { filter_text: string } {
-  const p = (r.params ?? {}) as Record<string, unknown>;
-  const { _filterText, ...rest } = p;
-  return { ...r, params: rest, filter_text: typeof _filterText === "string" ? _filterText : "" };
-}
-
 /** The requests a user asked for, and (for managers) those of their agency to decide or decided. */
 export async function listRequests(
   app: App,
@@ -212,16 +208,16 @@ export async function listRequests(
       .limit(50)
       .execute();
     if (!u.roles.includes("manager"))
-      return { mine: mine.map((r) => view(withFilterText(r), now)), toDecide: [], decided: [] };
+      return { mine: mine.map((r) => view(r, now)), toDecide: [], decided: [] };
     const agency = await selectRequests(tx)
       .where("e.agency_id", "=", u.agencyId)
       .where("e.requested_by", "<>", u.id)
       .orderBy("e.requested_at", "desc")
       .limit(100)
       .execute();
-    const all = agency.map((r) => view(withFilterText(r), now));
+    const all = agency.map((r) => view(r, now));
     return {
-      mine: mine.map((r) => view(withFilterText(r), now)),
+      mine: mine.map((r) => view(r, now)),
       toDecide: all.filter((r) => r.status === "pending"),
       decided: all.filter((r) => r.status !== "pending").slice(0, 20),
     };
@@ -233,7 +229,7 @@ async function loadForApprover(tx: Tx, u: SessionUser, id: string, now: Date): P
   if (!row) throw new NotFound("No export request with that id");
   if (!u.roles.includes("manager") || row.agency_id !== u.agencyId)
     throw new Forbidden("Only a manager of the agency that asked for this export can see or decide it");
-  return view(withFilterText(row), now);
+  return view(row, now);
 }
 
 /** One request, for a manager of the requesting agency. */
@@ -330,7 +326,7 @@ export async function approvedExport(
       .where("e.kind", "=", kind)
       .executeTakeFirst();
     if (!row) throw new NotFound("No export request of yours with that id");
-    const r = view(withFilterText(row), now);
+    const r = view(row, now);
     if (r.status !== "approved")
       throw new Conflict(
         r.status === "pending"

@@ -13,6 +13,8 @@ export interface ExportRequestsTable {
   reference: string;
   kind: ExportKind;
   params: Json;
+  /** The filters in words, for the approver and the requester. */
+  filter_text: string;
   children: number;
   reason: string;
   requested_by: string;

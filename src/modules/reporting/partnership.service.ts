@@ -215,12 +215,6 @@ function matrix(rows: Grouped[], keys: readonly string[], quarters: number, fall
   return out;
 }
 
-const series = (rows: { i: number; n: number | string }[], quarters: number) => {
-  const out = new Array<number>(quarters).fill(0);
-  for (const r of rows) out[r.i] = Number(r.n);
-  return out;
-};
-
 /** Per quarter, the sum of one field over the rows of that quarter. */
 function sumBy<T extends { i: number }>(
   rows: T[],
@@ -318,27 +312,15 @@ async function figures(tx: Tx, quarters: Quarter[]) {
     onTime: sumBy(decisions, (d) => d.on_time, Q),
     bySex: matrix(bySex, SEXES, Q, "unknown"),
     byDisability: matrix(byDisability, DISABILITY, Q),
-    missingEpisodes: series(missingStarted, Q),
-    missingChildren: series(
-      missingStarted.map((r) => ({ i: r.i, n: r.children })),
-      Q,
-    ),
-    returned: series(returned, Q),
-    rhiDue: series(
-      returned.map((r) => ({ i: r.i, n: r.due })),
-      Q,
-    ),
-    rhiOffered72: series(
-      returned.map((r) => ({ i: r.i, n: r.offered72 })),
-      Q,
-    ),
-    rhiCompleted: series(
-      returned.map((r) => ({ i: r.i, n: r.completed })),
-      Q,
-    ),
-    maceAdded: series(added, Q),
-    maceLeft: series(left, Q),
-    maceOpen: series(open, Q),
+    missingEpisodes: sumBy(missingStarted, (r) => r.n, Q),
+    missingChildren: sumBy(missingStarted, (r) => r.children, Q),
+    returned: sumBy(returned, (r) => r.n, Q),
+    rhiDue: sumBy(returned, (r) => r.due, Q),
+    rhiOffered72: sumBy(returned, (r) => r.offered72, Q),
+    rhiCompleted: sumBy(returned, (r) => r.completed, Q),
+    maceAdded: sumBy(added, (r) => r.n, Q),
+    maceLeft: sumBy(left, (r) => r.n, Q),
+    maceOpen: sumBy(open, (r) => r.n, Q),
     tactics: matrix(tactics, TACTICS, Q),
   };
 }

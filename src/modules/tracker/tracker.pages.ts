@@ -268,6 +268,20 @@ export function trackerPages(app: App): RouteDef[] {
         const form = formOf(req);
         const q = trackerQuery.parse(form);
         const actor = actorOf(user!, req);
+        /** The tracker again, its export form open, with the one problem (nothing exported). */
+        const exportRefused = (field: "password" | "reason", message: string) =>
+          renderTracker(
+            req,
+            reply,
+            user!,
+            form,
+            {
+              errors: [{ text: message, href: `#${field}` }],
+              byField: { [field]: message },
+              exportOpen: true,
+            },
+            400,
+          );
         if (!(await passwordConfirmed(app, user!.id, str(form, "password")))) {
           await app.access.asUser(user!, (tx) =>
             audit(
@@ -279,20 +293,9 @@ export function trackerPages(app: App): RouteDef[] {
               }),
             ),
           );
-          const message = str(form, "password")
-            ? "The password is not correct"
-            : "Enter your password to export";
-          return renderTracker(
-            req,
-            reply,
-            user!,
-            form,
-            {
-              errors: [{ text: message, href: "#password" }],
-              byField: { password: message },
-              exportOpen: true,
-            },
-            400,
+          return exportRefused(
+            "password",
+            str(form, "password") ? "The password is not correct" : "Enter your password to export",
           );
         }
         // A bulk export (more children than BULK_EXPORT_CHILDREN) waits for a second person.
@@ -315,19 +318,7 @@ export function trackerPages(app: App): RouteDef[] {
             });
           } catch (e) {
             if (!(e instanceof Invalid)) throw e;
-            const message = e.fields[0]?.message ?? e.message;
-            return renderTracker(
-              req,
-              reply,
-              user!,
-              form,
-              {
-                errors: [{ text: message, href: "#reason" }],
-                byField: { reason: message },
-                exportOpen: true,
-              },
-              400,
-            );
+            return exportRefused("reason", e.fields[0]?.message ?? e.message);
           }
         }
         return sendTrackerWorkbook(reply, user!, actor, q);
