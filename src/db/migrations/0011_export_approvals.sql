@@ -16,7 +16,7 @@ create table export_requests (
   agency_id uuid not null references agencies(id),
   requested_at timestamptz not null,
   status text not null default 'pending'
-    check (status in ('pending','approved','refused','downloaded','withdrawn')),
+    check (status in ('pending','approved','refused','downloaded')),
   decided_by uuid references users(id),
   decided_at timestamptz,
   decision_reason text,

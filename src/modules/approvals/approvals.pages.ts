@@ -6,23 +6,18 @@ import { z } from "zod";
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly, type SessionUser } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
+import { errorSummary } from "../../web/errors.ts";
 import { actorOf } from "../access/index.ts";
+import { passwordConfirmed } from "../identity/index.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
 import {
   DOWNLOAD_WINDOW_HOURS,
   decideRequest,
   listRequests,
-  passwordConfirmed,
   requestForApprover,
 } from "./approvals.service.ts";
 
 const idParams = z.object({ id: z.uuid({ message: "must be an id" }) });
-type Errors = { errors: { text: string; href: string }[]; byField: Record<string, string> };
-
-const errorsOf = (fields: { field: string; message: string }[]): Errors => ({
-  errors: fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
-  byField: Object.fromEntries(fields.map((f) => [f.field, f.message])),
-});
 
 /** Where each kind of approved export is downloaded from. */
 const DOWNLOAD_URL: Record<string, (id: string) => string> = {
@@ -115,7 +110,7 @@ export function approvalsPages(app: App): RouteDef[] {
         const issues: { field: string; message: string }[] = [];
         if (!decision)
           issues.push({ field: "decision", message: "Choose whether to approve or refuse the export" });
-        if (!(await passwordConfirmed(app, user!.id, form.password ?? "")))
+        if (!(await passwordConfirmed(app.db, user!.id, form.password ?? "")))
           issues.push({
             field: "password",
             message: form.password ? "The password is not correct" : "Enter your password to confirm",
@@ -135,7 +130,7 @@ export function approvalsPages(app: App): RouteDef[] {
             reply,
             user!,
             params.id,
-            { ...errorsOf(e.fields), values: { decision, reason: form.reason ?? "" } },
+            { ...errorSummary(e.fields), values: { decision, reason: form.reason ?? "" } },
             400,
           );
         }

@@ -11,7 +11,6 @@ import type { SessionUser } from "../../http/routes.ts";
 import { Conflict, Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { type Actor, audit, auditFor } from "../audit/audit.service.ts";
-import { passwordConfirmed as confirm } from "../identity/index.ts";
 import type { ExportKind, ExportStatus } from "./approvals.tables.ts";
 
 /** How long an approval stays valid for the one download. */
@@ -23,7 +22,6 @@ export const STATUS_LABELS: Record<ExportStatus | "expired", string> = {
   approved: "Approved: ready to download",
   refused: "Refused",
   downloaded: "Downloaded",
-  withdrawn: "Withdrawn",
   expired: "Approval expired",
 };
 
@@ -52,10 +50,6 @@ export type ExportRequestView = {
 
 /** Whether an export of this many children needs a second person's approval. */
 export const needsApproval = (app: App, children: number) => children > app.config.BULK_EXPORT_CHILDREN;
-
-/** Re-authentication (the identity module's check), for the pages that export and decide. */
-export const passwordConfirmed = (app: App, userId: string, password: string) =>
-  confirm(app.db, userId, password);
 
 const system = (u: SessionUser) => ({ scope: "system" as const, userId: u.id, agencyId: u.agencyId });
 

@@ -6,7 +6,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json = ColumnType<unknown, string, string>;
 
 export type ExportKind = "tracker";
-export type ExportStatus = "pending" | "approved" | "refused" | "downloaded" | "withdrawn";
+export type ExportStatus = "pending" | "approved" | "refused" | "downloaded";
 
 export interface ExportRequestsTable {
   id: string;

@@ -7,6 +7,5 @@ export {
   DOWNLOAD_WINDOW_HOURS,
   markDownloaded,
   needsApproval,
-  passwordConfirmed,
   requestExport,
 } from "./approvals.service.ts";

@@ -4,6 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly, type SessionUser } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
+import { errorSummary } from "../../web/errors.ts";
 import { actorOf } from "../access/access.service.ts";
 import { isSsda903, KINDS, type Mapping } from "./imports.fields.ts";
 import { batchIdParams, fixtureId } from "./imports.schema.ts";
@@ -26,14 +27,6 @@ export const STATUS: Record<string, { text: string; tag: string }> = {
   failed: { text: "Could not be read", tag: "govuk-tag--red" },
   duplicate: { text: "Already imported", tag: "govuk-tag--grey" },
 };
-
-const errorsView = (
-  fields: { field: string; message: string }[],
-  href: (f: string) => string = (f) => `#${f}`,
-) => ({
-  errors: fields.map((f) => ({ text: f.message, href: href(f.field) })),
-  byField: Object.fromEntries(fields.map((f) => [f.field, f.message])),
-});
 
 export function importsPages(app: App): RouteDef[] {
   const s = importsService(app);
@@ -150,7 +143,7 @@ export function importsPages(app: App): RouteDef[] {
           );
         } catch (e) {
           if (!(e instanceof Invalid)) throw e;
-          return reply.page("imports/views/new.njk", await uploadPage(values, errorsView(e.fields)), 400);
+          return reply.page("imports/views/new.njk", await uploadPage(values, errorSummary(e.fields)), 400);
         }
       },
     }),
@@ -291,7 +284,7 @@ export function importsPages(app: App): RouteDef[] {
           const v = await s.get(user!, params.id);
           return reply.page(
             "imports/views/batch.njk",
-            { ...(await batchPage(user!, v)), ...errorsView(e.fields) },
+            { ...(await batchPage(user!, v)), ...errorSummary(e.fields) },
             400,
           );
         }

@@ -6,6 +6,7 @@ import type { FastifyRequest } from "fastify";
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly, type SessionUser } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
+import { errorSummary } from "../../web/errors.ts";
 import { actorOf } from "../access/access.service.ts";
 import { passwordConfirmed } from "../identity/index.ts";
 import { fixtureId } from "../imports/imports.schema.ts";
@@ -24,10 +25,6 @@ import {
 
 const str = (v: unknown) => (Array.isArray(v) ? String(v[0] ?? "") : typeof v === "string" ? v : "");
 const form = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
-const errorsView = (fields: { field: string; message: string }[]) => ({
-  errors: fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
-  byField: Object.fromEntries(fields.map((f) => [f.field, f.message])),
-});
 
 export const DECISION_LABELS: Record<string, string> = {
   auto: "Automatic links of a run",
@@ -219,7 +216,7 @@ export function linkagePages(app: App): RouteDef[] {
               runs: runs.map((r) => ({ ...r, statusView: RUN_STATUS[r.status] })),
               decisions: [],
               values: { threshold: str(f.threshold), reviewThreshold: str(f.reviewThreshold) },
-              ...errorsView(e.fields),
+              ...errorSummary(e.fields),
             },
             400,
           );
@@ -337,7 +334,7 @@ export function linkagePages(app: App): RouteDef[] {
             "linkage/views/pair.njk",
             await pairPage(user!, req, params.id, {
               values: { decision, reason: str(f.reason) },
-              ...errorsView(e.fields),
+              ...errorSummary(e.fields),
             }),
             400,
           );
@@ -539,7 +536,7 @@ export function linkagePages(app: App): RouteDef[] {
             "linkage/views/data-gaps-export.njk",
             {
               title: "Export the data-gaps report",
-              ...errorsView([{ field: "password", message: "The password is not correct" }]),
+              ...errorSummary([{ field: "password", message: "The password is not correct" }]),
             },
             400,
           );

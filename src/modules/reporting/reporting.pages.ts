@@ -3,6 +3,7 @@
 import type { App } from "../../app.ts";
 import { defineRoute, type RouteDef, rolesOnly } from "../../http/routes.ts";
 import { Invalid } from "../../platform/errors.ts";
+import { errorSummary } from "../../web/errors.ts";
 import { actorOf } from "../access/index.ts";
 import { partnershipWorkbook } from "./partnership.export.ts";
 import { buildPartnershipReport, PARTNERSHIP_REPORT_ROLES, quarterChoices } from "./partnership.service.ts";
@@ -46,8 +47,7 @@ export function reportingPages(app: App): RouteDef[] {
               title: "Partnership report",
               report: null,
               quarterItems: items(),
-              errors: e.fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
-              byField: Object.fromEntries(e.fields.map((f) => [f.field, f.message])),
+              ...errorSummary(e.fields),
             },
             400,
           );

@@ -13,11 +13,11 @@ import {
   approvedExport,
   markDownloaded,
   needsApproval,
-  passwordConfirmed,
   renderApprovals,
   requestExport,
 } from "../approvals/index.ts";
 import { audit, auditFor } from "../audit/audit.service.ts";
+import { passwordConfirmed } from "../identity/index.ts";
 import { SAFEGUARDING_ROLES } from "../identity/roles.ts";
 import { renderChildPage } from "./child.page.ts";
 import { shortDate, shortDateTime, shortDay } from "./format.ts";
@@ -282,7 +282,7 @@ export function trackerPages(app: App): RouteDef[] {
             },
             400,
           );
-        if (!(await passwordConfirmed(app, user!.id, str(form, "password")))) {
+        if (!(await passwordConfirmed(app.db, user!.id, str(form, "password")))) {
           await app.access.asUser(user!, (tx) =>
             audit(
               tx,
@@ -337,7 +337,7 @@ export function trackerPages(app: App): RouteDef[] {
         const form = formOf(req);
         const actor = actorOf(user!, req);
         const r = await approvedExport(app, user!, params.requestId, "tracker");
-        if (!(await passwordConfirmed(app, user!.id, str(form, "password")))) {
+        if (!(await passwordConfirmed(app.db, user!.id, str(form, "password")))) {
           const message = str(form, "password")
             ? "The password is not correct"
             : "Enter your password to download the export";
